@@ -1,0 +1,142 @@
+/* Messages, exit codes and the --version/--json conventions shared by every exabench binary. */
+#include "exa_cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <mpi.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_info.h"
+
+#define EXA_VERSION "0.1.0"
+
+const char *exa_program_name = "exabench";
+
+void exa_cli_init(const char *argv0)
+{
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+    exa_program_name = slash ? slash + 1 : (argv0 ? argv0 : "exabench");
+}
+
+const char *exa_version(void) { return EXA_VERSION; }
+
+void exa_print_version(void)
+{
+    printf("%s (exabench) %s (git %s)\n", exa_program_name, EXA_VERSION, EXA_BUILD_GIT_COMMIT);
+}
+
+int exa_world_rank(void)
+{
+    int initialized = 0, finalized = 0, rank = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized)
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    return rank;
+}
+
+static noreturn void finish_and_exit(int code)
+{
+    int initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    fflush(stdout);
+    fflush(stderr);
+    if (initialized && !finalized)
+        MPI_Finalize();
+    exit(code);
+}
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s: ", exa_program_name, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void exa_usage_error(const char *fmt, ...)
+{
+    if (exa_world_rank() == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vmessage("error", fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "Try '%s --help' for more information.\n", exa_program_name);
+    }
+    finish_and_exit(EXA_EXIT_USAGE);
+}
+
+void exa_input_error(const char *fmt, ...)
+{
+    if (exa_world_rank() == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vmessage("error", fmt, ap);
+        va_end(ap);
+    }
+    finish_and_exit(EXA_EXIT_USAGE);
+}
+
+void exa_fatal(int exit_code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rank = exa_world_rank();
+    fprintf(stderr, "%s: error (rank %d): ", exa_program_name, rank);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fflush(stderr);
+    int initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized)
+        MPI_Abort(MPI_COMM_WORLD, exit_code);
+    exit(exit_code);
+}
+
+void exa_warn(const char *fmt, ...)
+{
+    if (exa_world_rank() != 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("warning", fmt, ap);
+    va_end(ap);
+}
+
+void exa_check_json_path(const char *path)
+{
+    if (!path || !strcmp(path, "-"))
+        return;
+    if (!*path)
+        exa_usage_error("--json: empty file name");
+    /* Only rank 0 writes the record, but every rank reaches the same verdict from the same path
+     * on a shared file system; on node-local paths rank 0's answer is the one that matters. */
+    char *copy = strdup(path);
+    const char *dir = copy ? dirname(copy) : ".";
+    struct stat st;
+    int bad = stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0;
+    int saved = errno;
+    int is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    int agreed[2] = {bad, is_dir};
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (initialized)
+        MPI_Bcast(agreed, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    if (agreed[0]) {
+        const char *why = exa_world_rank() == 0 && bad ? strerror(saved ? saved : EACCES) : "not writable";
+        char shown[1024];
+        snprintf(shown, sizeof shown, "%s", dir);
+        free(copy);
+        exa_usage_error("--json '%s': cannot write in folder '%s': %s", path, shown, why);
+    }
+    free(copy);
+    if (agreed[1])
+        exa_usage_error("--json '%s' is a folder; give a file name", path);
+}

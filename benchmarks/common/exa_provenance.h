@@ -1,0 +1,30 @@
+/* Provenance: what the numbers were measured on. Per node: host, CPU, caches, memory, kernel,
+ * BIOS/board, NIC/HCA firmware, GPUs, and a short hash of that inventory; per run: MPI library,
+ * BLAS, compiler and flags, git commit, and the environment variables that change results.
+ * Anything that can not be read is left out ("absent"), never guessed. */
+#ifndef EXA_PROVENANCE_H
+#define EXA_PROVENANCE_H
+
+#include <jansson.h>
+#include <mpi.h>
+
+/* This node's inventory (no MPI needed; `exabench sysinfo` uses it too). */
+json_t *exa_provenance_node(void);
+
+/* Run-wide facts that do not depend on the node: build, MPI library, BLAS, environment. */
+json_t *exa_provenance_software(void);
+
+/* Collective over comm: rank 0 returns {"nodes": [one inventory per distinct host],
+ * "software": {...}, "inventory_hashes": {host: hash}}; other ranks return NULL. */
+json_t *exa_provenance_collect(MPI_Comm comm);
+
+/* The environment variables that change results (OMP_*, OPENBLAS_*, UCX_*, OMPI_MCA_*, ...). */
+json_t *exa_provenance_environment(void);
+
+/* The BLAS library's own build/config string, or NULL when it has none. */
+const char *exa_blas_config(void);
+
+/* Short (16 hex digit) stable hash of a JSON value, keys sorted. */
+void exa_json_hash(const json_t *value, char out[17]);
+
+#endif

@@ -1,0 +1,21 @@
+/* The exabench subcommands. Each takes the arguments after its name (argv[0] is the subcommand)
+ * and returns the process exit status: 0 success, 1 a failed run/criterion/regression, 2 bad input. */
+#ifndef EXA_HARNESS_COMMANDS_H
+#define EXA_HARNESS_COMMANDS_H
+
+/* Running (harness/run_*.c, suite_*.c, launch_*.c, ...) */
+int cmd_plan(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_sysinfo(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
+
+/* Results into decisions (harness/report_*.c, compare.c, accept.c, submit.c, rank.c, history.c) */
+int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_accept(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+
+#endif
