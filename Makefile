@@ -12,7 +12,8 @@
 # Knobs: CC, CFLAGS, LDFLAGS, PAPI=0 (build without PAPI), CUDA=1 (add the GPU variants),
 # WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan), BUILD=dir (output folder).
 
-MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl harness
+MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl harness \
+           benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -61,7 +62,9 @@ endif
 CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc))
 NVCC      ?= $(CUDA_HOME)/bin/nvcc
 CUDA_ARCH ?= sm_90
-NVCCFLAGS ?= -O3 -arch=$(CUDA_ARCH) -gencode arch=compute_$(subst sm_,,$(CUDA_ARCH)),code=compute_$(subst sm_,,$(CUDA_ARCH))
+CUDA_SM   = $(subst sm_,,$(CUDA_ARCH))
+# Machine code for CUDA_ARCH plus its PTX, so newer GPUs can JIT-compile it.
+NVCCFLAGS ?= -O3 -gencode arch=compute_$(CUDA_SM),code=sm_$(CUDA_SM) -gencode arch=compute_$(CUDA_SM),code=compute_$(CUDA_SM)
 CUDA_LIBS ?= -L$(CUDA_HOME)/lib64 -lcudart -lcublas
 
 # Messages are built in bounded buffers on purpose, so truncation warnings are noise.
@@ -116,6 +119,15 @@ $(BUILD)/tests/tools/$(1): $(patsubst %.c,$(OBJ)/%.o,$(2)) $(COMMON_LIB)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(COMMON_LIB) $(3) $$(BASE_LIBS)
 endef
 
+# $(call cuda_program,NAME,C_SOURCES,CU_SOURCES,EXTRA_LIBS): a GPU variant, built only with CUDA=1.
+define cuda_program
+ifeq ($(CUDA),1)
+PROGRAMS += $(BIN)/$(1)
+$(BIN)/$(1): $(patsubst %.c,$(OBJ)/%.o,$(2)) $(patsubst %.cu,$(OBJ)/%.cu.o,$(3)) $(COMMON_LIB) | $(BIN)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(COMMON_LIB) $(4) $$(CUDA_LIBS) $$(BASE_LIBS) -lstdc++
+endif
+endef
+
 include $(foreach m,$(MODULES),$(wildcard $(m)/module.mk))
 include $(wildcard tests/*/module.mk)
 
@@ -128,6 +140,13 @@ $(BIN):
 $(OBJ)/%.o: %.c | $(BUILD)/gen/build_info.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+CUDA_CFLAGS := -I$(CUDA_HOME)/include
+NVCC_WERROR := $(if $(filter 1,$(WERROR)),-Werror all-warnings -Xcompiler -Werror,)
+$(OBJ)/%.cu.o: %.cu | $(BUILD)/gen/build_info.h
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -std=c++17 -Xcompiler -Wall,-Wextra,-fopenmp $(NVCC_WERROR) -Ibenchmarks/common \
+	    -I$(BUILD)/gen $(MPI_CFLAGS) $(JSON_CFLAGS) -DEXA_HAVE_PAPI=0 -c -o $@ $<
 
 $(OBJ)/tests/%.o: EXTRA_CFLAGS += $(CMOCKA_CFLAGS) $(LAPACKE_CFLAGS) -Itests/lib
 

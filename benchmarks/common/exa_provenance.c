@@ -116,7 +116,9 @@ static json_t *cpu_facts(void)
     if (exa_read_long("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", &khz) == 0)
         json_object_set_new(cpu, "max_mhz", json_real((double)khz / 1000.0));
     set_file_string(cpu, "frequency_governor", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
-    json_object_update(cpu, cpu_topology());
+    json_t *topology = cpu_topology();
+    json_object_update(cpu, topology);
+    json_decref(topology);
     json_object_set_new(cpu, "caches", cpu_caches());
     return cpu;
 }
