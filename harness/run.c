@@ -1,0 +1,747 @@
+/* `exabench run`: expands a suite, writes results/<run-id>/manifest.json, and runs every run in
+ * order (locally through mpirun, or through Slurm: srun inside an allocation, batch jobs outside
+ * one), recording each run's outcome atomically so that a killed harness can --resume. */
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_info.h"
+#include "commands.h"
+#include "exa_cli.h"
+#include "exa_record.h"
+#include "launch.h"
+#include "manifest.h"
+#include "proc.h"
+#include "screen.h"
+#include "suite.h"
+
+/* ---- records and outcomes -------------------------------------------------------------------- */
+
+int record_check(const char *path, int *valid, char *why, size_t whylen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, whylen, "no record was written");
+        return -1;
+    }
+    json_error_t je;
+    json_t *rec = json_load_file(path, 0, &je);
+    if (!rec) {
+        snprintf(why, whylen, "the record is not valid JSON (line %d column %d: %s)", je.line,
+                 je.column, je.text);
+        return -2;
+    }
+    char err[EXA_ERR_LEN];
+    if (exa_record_validate(rec, err) != 0) {
+        snprintf(why, whylen, "the record does not follow the schema: %s", err);
+        json_decref(rec);
+        return -2;
+    }
+    *valid = json_is_true(json_object_get(rec, "valid"));
+    json_decref(rec);
+    return 0;
+}
+
+static void set_or_null(json_t *r, const char *key, json_t *value)
+{
+    json_object_set_new(r, key, value ? value : json_null());
+}
+
+const char *run_settle(struct session *S, json_t *r, const struct outcome *o)
+{
+    char abs[PATH_MAX + 256], why[512] = "";
+    const char *rec = json_string_value(json_object_get(r, "record"));
+    int valid = 0, rc = -1;
+    if (rec) {
+        snprintf(abs, sizeof abs, "%s/%s", S->dir, rec);
+        rc = record_check(abs, &valid, why, sizeof why);
+    } else {
+        snprintf(why, sizeof why, "no record was written");
+    }
+    const char *status;
+    int sig = 0;
+    if (o->timed_out) {
+        status = "timeout";
+    } else if (o->exec_failed) {
+        status = "failed";
+    } else if (o->signaled) {
+        status = "crashed";
+        sig = o->signal;
+    } else if (o->exited && o->exit_code > 128 && o->exit_code <= 128 + 64) {
+        /* mpirun, srun and shells report a process killed by signal S as exit 128 + S. */
+        status = "crashed";
+        sig = o->exit_code - 128;
+    } else if (o->exited && o->exit_code == 0) {
+        status = rc == 0 ? (valid ? "valid" : "verification-failed") : "invalid-output";
+    } else if (o->exited && o->exit_code == 1) {
+        status = rc == 0 ? (valid ? "failed" : "verification-failed") : rc == -2 ? "invalid-output" : "failed";
+    } else {
+        status = "failed";
+    }
+    json_object_set_new(r, "status", json_string(status));
+    set_or_null(r, "exit_code", o->exited ? json_integer(o->exit_code) : NULL);
+    set_or_null(r, "signal", sig ? json_integer(sig) : NULL);
+    if (o->started)
+        json_object_set_new(r, "started", json_string(o->started));
+    set_or_null(r, "finished", o->finished ? json_string(o->finished) : NULL);
+    set_or_null(r, "duration_s", o->duration >= 0 ? json_real(round(o->duration * 1000) / 1000) : NULL);
+    if (rc == -1)
+        json_object_set_new(r, "record", json_null());
+    if (rc != 0)
+        json_object_set_new(r, "record_error", json_string(why));
+    else
+        json_object_del(r, "record_error");
+    if (o->note)
+        json_object_set_new(r, "note", json_string(o->note));
+    const char *log = json_string_value(json_object_get(r, "log"));
+    if (log) {
+        snprintf(abs, sizeof abs, "%s/%s", S->dir, log);
+        char *tail = file_tail(abs, 20);
+        json_object_set_new(r, "log_tail", json_string(tail));
+        free(tail);
+    }
+    json_object_del(r, "pgid");
+    S->finished_now++;
+    if (o->duration > 0)
+        S->finished_seconds += o->duration;
+    return status;
+}
+
+/* The record argument of a run's command (the word after --json). */
+static json_t *record_arg(json_t *r)
+{
+    json_t *cmd = json_object_get(r, "command");
+    for (size_t i = 0; i + 1 < json_array_size(cmd); i++)
+        if (!strcmp(json_string_value(json_array_get(cmd, i)) ?: "", "--json"))
+            return json_array_get(cmd, i + 1);
+    return NULL;
+}
+
+int run_prepare_attempt(struct session *S, json_t *r)
+{
+    char token[512];
+    snprintf(token, sizeof token, "%s/%lld", S->run_id, (long long)json_integer_value(json_object_get(r, "index")));
+    json_t *pg = json_object_get(r, "pgid");
+    if (json_is_integer(pg)) {
+        int n = proc_kill_leftovers((pid_t)json_integer_value(pg), token);
+        if (n > 0)
+            fprintf(stderr, "exabench: stopped %d leftover process%s of %s\n", n, n > 1 ? "es" : "",
+                    json_string_value(json_object_get(r, "id")));
+        json_object_del(r, "pgid");
+    }
+    json_t *arg = record_arg(r);
+    const char *rec = json_string_value(json_object_get(r, "record"));
+    if (!rec && arg)
+        rec = json_string_value(arg);
+    if (!rec)
+        return 0;
+    char abs[PATH_MAX + 256], why[512];
+    snprintf(abs, sizeof abs, "%s/%s", S->dir, rec);
+    int valid = 0;
+    int rc = record_check(abs, &valid, why, sizeof why);
+    if (rc == 0) {
+        /* An earlier attempt finished writing its record but the harness was stopped before it
+         * could note the outcome: keep that record, do not run again. */
+        json_object_set_new(r, "status", json_string(valid ? "valid" : "verification-failed"));
+        json_object_set_new(r, "note", json_string("record adopted on resume: the run wrote it "
+                                                   "before the harness was stopped; exit status unknown"));
+        if (!json_is_string(json_object_get(r, "finished"))) {
+            char now[32];
+            exa_utc_now(now, sizeof now);
+            json_object_set_new(r, "finished", json_string(now));
+        }
+        S->finished_now++;
+        return 1;
+    }
+    if (rc == -2) {
+        /* Never overwrite: the new attempt writes records/<id>.a<K>.json. */
+        const char *id = json_string_value(json_object_get(r, "id"));
+        char name[PATH_MAX];
+        for (int k = 2; k < 1000; k++) {
+            snprintf(name, sizeof name, "records/%s.a%d.json", id, k);
+            snprintf(abs, sizeof abs, "%s/%s", S->dir, name);
+            if (access(abs, F_OK) != 0)
+                break;
+        }
+        json_t *prev = json_object_get(r, "previous_records");
+        if (!json_is_array(prev)) {
+            prev = json_array();
+            json_object_set_new(r, "previous_records", prev);
+        }
+        json_array_append_new(prev, json_string(rec));
+        json_object_set_new(r, "record", json_string(name));
+        if (arg)
+            json_string_set(arg, name);
+    }
+    return 0;
+}
+
+void run_environment(struct session *S, json_t *r, struct envlist *env)
+{
+    json_t *e = json_object_get(r, "env");
+    const char *k;
+    json_t *v;
+    json_object_foreach(e, k, v)
+        if (json_is_string(v))
+            envlist_set(env, k, json_string_value(v));
+    const char *type = json_string_value(json_object_get(json_object_get(S->manifest, "launcher"), "type"));
+    envlist_set(env, "EXA_LAUNCHER", type ? type : "local");
+    char *cmd = json_dumps(json_object_get(r, "command"), JSON_COMPACT);
+    envlist_set(env, "EXA_LAUNCH_COMMAND", cmd);
+    free(cmd);
+    char token[512];
+    snprintf(token, sizeof token, "%s/%lld", S->run_id, (long long)json_integer_value(json_object_get(r, "index")));
+    envlist_set(env, "EXA_HARNESS_RUN", token);
+}
+
+int session_save(struct session *S) { return manifest_write(S->manifest, S->dir); }
+
+/* ---- progress -------------------------------------------------------------------------------- */
+
+static void fmt_secs(char *buf, size_t len, double s)
+{
+    long t = (long)(s + 0.5);
+    if (t < 60)
+        snprintf(buf, len, "%ld s", t);
+    else if (t < 3600)
+        snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
+    else
+        snprintf(buf, len, "%ldh%02ldm", t / 3600, (t % 3600) / 60);
+}
+
+void progress_show(struct session *S, json_t *r, double elapsed, const char *status)
+{
+    size_t pending = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(S->manifest, "runs"), i, x)
+        if (x != r && !strcmp(json_string_value(json_object_get(x, "status")) ?: "", "pending"))
+            pending++;
+    char el[32], eta[48] = "ETA --";
+    fmt_secs(el, sizeof el, elapsed);
+    if (S->finished_now > 0 && S->finished_seconds > 0) {
+        double avg = S->finished_seconds / (double)S->finished_now;
+        double left = avg * (double)pending + (status ? 0 : fmax(0, avg - elapsed));
+        char t[32];
+        fmt_secs(t, sizeof t, left);
+        snprintf(eta, sizeof eta, "ETA %s", t);
+    }
+    const char *label = json_string_value(json_object_get(r, "label")) ?: json_string_value(json_object_get(r, "id"));
+    long long idx = json_integer_value(json_object_get(r, "index"));
+    if (S->tty) {
+        if (status)
+            fprintf(stderr, "\r[%lld/%zu] %s  %s  %s  %s\033[K\n", idx, S->total, label, status, el, eta);
+        else
+            fprintf(stderr, "\r[%lld/%zu] %s  %s  %s\033[K", idx, S->total, label, el, eta);
+    } else if (status) {
+        fprintf(stderr, "[%lld/%zu] %s  %s  %s  %s\n", idx, S->total, label, status, el, eta);
+    } else if (elapsed == 0) {
+        fprintf(stderr, "[%lld/%zu] %s  started  %s\n", idx, S->total, label, eta);
+    }
+    fflush(stderr);
+}
+
+/* ---- the sequential executor (mpirun, or srun inside an allocation) -------------------------- */
+
+struct live {
+    struct session *S;
+    json_t *r;
+};
+
+static void on_started(void *arg, pid_t pgid)
+{
+    struct live *L = arg;
+    json_object_set_new(L->r, "pgid", json_integer(pgid));
+    session_save(L->S);
+}
+
+static void on_tick(void *arg, double elapsed)
+{
+    struct live *L = arg;
+    if (L->S->tty)
+        progress_show(L->S, L->r, elapsed, NULL);
+}
+
+static int run_sequential(struct session *S)
+{
+    json_t *runs = json_object_get(S->manifest, "runs");
+    size_t i;
+    json_t *r;
+    json_array_foreach(runs, i, r) {
+        if (strcmp(json_string_value(json_object_get(r, "status")), "pending") != 0)
+            continue;
+        if (proc_interrupted())
+            break;
+        if (run_prepare_attempt(S, r) == 1) {
+            session_save(S);
+            progress_show(S, r, 0, json_string_value(json_object_get(r, "status")));
+            continue;
+        }
+        json_int_t attempt = json_integer_value(json_object_get(r, "attempts")) + 1;
+        json_object_set_new(r, "attempts", json_integer(attempt));
+        char now[32];
+        exa_utc_now(now, sizeof now);
+        json_object_set_new(r, "started", json_string(now));
+        struct envlist env = {0};
+        run_environment(S, r, &env);
+        struct strlist argvl = {0};
+        size_t k;
+        json_t *w;
+        json_array_foreach(json_object_get(r, "command"), k, w)
+            strlist_push(&argvl, json_string_value(w) ?: "");
+        char **argv = strlist_argv(&argvl);
+        char log[PATH_MAX + 256];
+        snprintf(log, sizeof log, "%s/%s", S->dir, json_string_value(json_object_get(r, "log")));
+        FILE *lf = fopen(log, "a");
+        if (lf) {
+            char *line = shell_join(json_object_get(r, "command"));
+            fprintf(lf, "=== exabench: %s attempt %lld, started %s\n$ %s\n", json_string_value(json_object_get(r, "id")),
+                    (long long)attempt, now, line);
+            free(line);
+            fclose(lf);
+        }
+        session_save(S);
+        progress_show(S, r, 0, NULL);
+        struct live lv = {S, r};
+        double timeout = json_real_value(json_object_get(r, "timeout_s"));
+        if (json_is_integer(json_object_get(r, "timeout_s")))
+            timeout = (double)json_integer_value(json_object_get(r, "timeout_s"));
+        struct proc_spec spec = {.argv = argv, .env = &env, .cwd = S->dir, .log_path = log,
+                                 .timeout = timeout, .grace = S->grace, .started = on_started,
+                                 .tick = on_tick, .arg = &lv};
+        struct proc_result res;
+        int rc = proc_run(&spec, &res);
+        free(argv);
+        strlist_free(&argvl);
+        envlist_free(&env);
+        if (rc != 0) {
+            fprintf(stderr, "exabench: error: can not start a process: %s\n", strerror(errno));
+            return -1;
+        }
+        if (res.interrupted) {
+            json_object_del(r, "pgid");
+            json_object_set_new(r, "note", json_string("interrupted: the harness was stopped during "
+                                                       "this run; --resume runs it again"));
+            session_save(S);
+            if (S->tty)
+                fputc('\n', stderr);
+            break;
+        }
+        char fin[32];
+        exa_utc_now(fin, sizeof fin);
+        struct outcome o = {.exited = res.exited, .exit_code = res.exit_code, .signaled = res.signaled,
+                            .signal = res.signal, .timed_out = res.timed_out,
+                            .exec_failed = res.exec_failed, .duration = res.duration, .finished = fin};
+        const char *status = run_settle(S, r, &o);
+        session_save(S);
+        progress_show(S, r, res.duration, status);
+    }
+    return 0;
+}
+
+/* ---- building a new run folder --------------------------------------------------------------- */
+
+static json_t *system_json(const struct suite *s)
+{
+    const struct system_cfg *y = &s->system;
+    int local = s->launcher.type == LAUNCH_LOCAL;
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    long cores = y->cores_per_node ? y->cores_per_node : (local ? sysconf(_SC_NPROCESSORS_ONLN) : 0);
+    double mem = y->memory_per_node_gib > 0 ? y->memory_per_node_gib : (local ? local_memory_gib() : 0);
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(y->name ? y->name : host));
+    set_or_null(o, "nodes", y->nodes ? json_integer(y->nodes) : local ? json_integer(1) : NULL);
+    set_or_null(o, "cores_per_node", cores ? json_integer(cores) : NULL);
+    set_or_null(o, "memory_per_node_gib", mem > 0 ? json_real(round(mem * 100) / 100) : NULL);
+    set_or_null(o, "rpeak_per_node_gflops", y->rpeak_per_node_gflops > 0 ? json_real(y->rpeak_per_node_gflops) : NULL);
+    json_object_set(o, "accelerators", y->accelerators);
+    return o;
+}
+
+static json_t *launcher_json(const struct suite *s)
+{
+    const struct launcher_cfg *L = &s->launcher;
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(launcher_type_name(L->type)));
+    if (L->type == LAUNCH_LOCAL) {
+        json_object_set_new(o, "mpirun", json_string(L->mpirun ? L->mpirun : "mpirun"));
+        json_object_set_new(o, "oversubscribe", json_boolean(L->oversubscribe));
+        json_object_set_new(o, "mpirun_args", strlist_json(&L->mpirun_args));
+    } else {
+        json_object_set_new(o, "mode", json_string(slurm_use_srun(L) ? "srun" : "sbatch"));
+        const char *job = getenv("SLURM_JOB_ID");
+        set_or_null(o, "allocation", job && *job ? json_string(job) : NULL);
+        set_or_null(o, "partition", L->partition ? json_string(L->partition) : NULL);
+        set_or_null(o, "account", L->account ? json_string(L->account) : NULL);
+        set_or_null(o, "qos", L->qos ? json_string(L->qos) : NULL);
+        set_or_null(o, "time_limit", L->time_limit ? json_string(L->time_limit) : NULL);
+        json_object_set_new(o, "srun_args", strlist_json(&L->srun_args));
+        json_object_set_new(o, "sbatch_args", strlist_json(&L->sbatch_args));
+        json_object_set_new(o, "poll_interval_s", json_real(L->poll_interval));
+    }
+    json_object_set_new(o, "kill_grace_s", json_real(L->kill_grace));
+    return o;
+}
+
+json_t *manifest_new(const struct suite *s, const char *run_id)
+{
+    char now[32];
+    exa_utc_now(now, sizeof now);
+    json_t *m = json_object();
+    json_object_set_new(m, "schema", json_string(MANIFEST_SCHEMA));
+    json_object_set_new(m, "schema_version", json_integer(MANIFEST_SCHEMA_VERSION));
+    json_object_set_new(m, "run_id", json_string(run_id));
+    json_object_set_new(m, "suite", json_pack("{s:s, s:s, s:s}", "file", s->path, "name", s->name,
+                                              "sha256", s->sha256));
+    json_object_set_new(m, "system", system_json(s));
+    json_object_set_new(m, "launcher", launcher_json(s));
+    json_object_set_new(m, "created", json_string(now));
+    json_object_set_new(m, "updated", json_string(now));
+    json_object_set_new(m, "exabench", json_pack("{s:s, s:s}", "version", exa_version(), "git_commit",
+                                                 EXA_BUILD_GIT_COMMIT));
+    json_object_set_new(m, "runs", json_array());
+    json_object_set_new(m, "excluded_nodes", json_array());
+    return m;
+}
+
+json_t *manifest_run_entry(const struct suite *s, const struct run *r, const struct strlist *exclude)
+{
+    char record[256], log[256];
+    snprintf(record, sizeof record, "records/%s.json", r->id);
+    snprintf(log, sizeof log, "logs/%s.log", r->id);
+    struct strlist cmd = {0};
+    launch_command(s, r, record, exclude, &cmd);
+    json_t *env = json_object();
+    for (size_t k = 0; k < r->env.names.n; k++)
+        json_object_set_new(env, r->env.names.v[k], json_string(r->env.values.v[k]));
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer(r->index));
+    json_object_set_new(o, "id", json_string(r->id));
+    json_object_set_new(o, "name", json_string(r->entry->name));
+    json_object_set_new(o, "benchmark", json_string(r->benchmark));
+    set_or_null(o, "test", r->test ? json_string(r->test) : NULL);
+    json_object_set_new(o, "label", json_string(r->label));
+    json_object_set_new(o, "scale", json_pack("{s:I, s:I, s:I, s:I}", "nodes", (json_int_t)r->nodes, "ranks",
+                                              (json_int_t)r->ranks, "ranks_per_node", (json_int_t)r->ranks_per_node,
+                                              "threads_per_rank", (json_int_t)r->threads_per_rank));
+    json_object_set(o, "parameters", r->parameters);
+    json_object_set_new(o, "repetition", json_integer(r->repetition));
+    json_object_set_new(o, "timeout_s", json_real(r->timeout));
+    json_object_set_new(o, "env", env);
+    json_object_set_new(o, "command", strlist_json(&cmd));
+    json_object_set_new(o, "status", json_string("pending"));
+    json_object_set_new(o, "exit_code", json_null());
+    json_object_set_new(o, "signal", json_null());
+    json_object_set_new(o, "started", json_null());
+    json_object_set_new(o, "finished", json_null());
+    json_object_set_new(o, "duration_s", json_null());
+    json_object_set_new(o, "record", json_string(record));
+    json_object_set_new(o, "log", json_string(log));
+    json_object_set_new(o, "log_tail", json_null());
+    json_object_set_new(o, "attempts", json_integer(0));
+    strlist_free(&cmd);
+    return o;
+}
+
+/* ---- exabench run ---------------------------------------------------------------------------- */
+
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: exabench run SUITE [--out DIR] [--only NAME...] [--screen] [--exclude-file FILE]\n"
+        "                          [--dry-run]\n"
+        "       exabench run --resume RUN-ID [--out DIR] [SUITE]\n\n"
+        "Runs the suite's runs in plan order ('exabench plan SUITE' lists them) and writes\n"
+        "DIR/<run-id>/: manifest.json, records/<NNNN>-<slug>.json (one record per run) and\n"
+        "logs/<NNNN>-<slug>.log (each run's stdout and stderr). The run id is the UTC start time\n"
+        "and the host name, e.g. 20261125T110312Z-myhost. The manifest is rewritten atomically\n"
+        "after every run; a run that crashes, hangs past its timeout, exits non-zero, fails\n"
+        "verification or writes no valid record is recorded with its status, exit code or signal\n"
+        "and the tail of its log, and the sweep goes on.\n\n"
+        "Launchers (the suite's launcher.type): local runs 'mpirun' on this host; slurm uses\n"
+        "'srun' inside an allocation (SLURM_JOB_ID set) and otherwise writes one batch script per\n"
+        "scale step under DIR/<run-id>/slurm/, submits them with sbatch, follows them with\n"
+        "squeue and scontrol and collects their records.\n\n"
+        "Options:\n"
+        "  --out DIR          parent folder of run folders (default: results)\n"
+        "  --only NAME...     run only the benchmark entries with these names\n"
+        "  --resume RUN-ID    finish the pending runs of DIR/RUN-ID ('latest': the newest; a path:\n"
+        "                     that folder): runs that ended are kept, nothing is run twice; a run\n"
+        "                     whose complete record exists is adopted rather than run again\n"
+        "  --screen           run the suite's screen step first and leave the flagged nodes out of\n"
+        "                     the later runs (Slurm: srun/sbatch --exclude)\n"
+        "  --exclude-file F   leave out the nodes listed in F (one host name per line, e.g. the\n"
+        "                     screen/flagged-nodes.txt of an earlier run)\n"
+        "  --dry-run          print what would run (Slurm outside an allocation: the batch\n"
+        "                     scripts) and run nothing\n"
+        "  -h, --help         this text\n\n"
+        "Progress goes to stderr: '[7/24] exa-hpl N=20000 1x2  41 s  ETA 3m10s', updated in place\n"
+        "on a terminal, one line per start and end otherwise.\n\n"
+        "Exit status: 0 every run valid, 1 some run not valid (or interrupted: finish it with\n"
+        "--resume), 2 bad usage or a bad suite file.\n");
+}
+
+static int read_node_list(const char *file, struct strlist *out)
+{
+    FILE *f = fopen(file, "r");
+    if (!f)
+        return -1;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n#")] = 0;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strlen(p);
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            p[--n] = 0;
+        if (*p)
+            strlist_push(out, p);
+    }
+    fclose(f);
+    return 0;
+}
+
+static int print_summary(struct session *S)
+{
+    json_t *runs = json_object_get(S->manifest, "runs");
+    size_t i, n_valid = 0, n = json_array_size(runs);
+    json_t *r;
+    printf("%-4s  %-40s  %-19s  %9s\n", "#", "run", "status", "time");
+    json_array_foreach(runs, i, r) {
+        const char *st = json_string_value(json_object_get(r, "status"));
+        n_valid += !strcmp(st, "valid");
+        json_t *d = json_object_get(r, "duration_s");
+        char t[32] = "-";
+        if (json_is_number(d))
+            fmt_secs(t, sizeof t, json_number_value(d));
+        char extra[64] = "";
+        if (json_is_integer(json_object_get(r, "signal")))
+            snprintf(extra, sizeof extra, " (signal %lld)", (long long)json_integer_value(json_object_get(r, "signal")));
+        else if (json_is_integer(json_object_get(r, "exit_code")) && json_integer_value(json_object_get(r, "exit_code")))
+            snprintf(extra, sizeof extra, " (exit %lld)", (long long)json_integer_value(json_object_get(r, "exit_code")));
+        printf("%-4lld  %-40s  %-19s  %9s%s\n", (long long)json_integer_value(json_object_get(r, "index")),
+               json_string_value(json_object_get(r, "id")), st, t, extra);
+    }
+    printf("\n%zu of %zu runs valid; results in %s\n", n_valid, n, S->dir);
+    return n_valid == n ? EXA_EXIT_OK : EXA_EXIT_FAILED;
+}
+
+static int execute(struct session *S, int dry_run)
+{
+    json_t *L = json_object_get(S->manifest, "launcher");
+    int batch = !strcmp(json_string_value(json_object_get(L, "type")) ?: "", "slurm") &&
+                !strcmp(json_string_value(json_object_get(L, "mode")) ?: "", "sbatch");
+    if (dry_run) {
+        if (batch)
+            return slurm_batch_execute(S, 1);
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(S->manifest, "runs"), i, r) {
+            char *line = shell_join(json_object_get(r, "command"));
+            printf("%s\n  %s\n", json_string_value(json_object_get(r, "id")), line);
+            free(line);
+        }
+        return 0;
+    }
+    return batch ? slurm_batch_execute(S, 0) : run_sequential(S);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *out = "results", *resume = NULL, *file = NULL, *exclude_file = NULL;
+    int dry_run = 0, screen_first = 0;
+    struct strlist only = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            run_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--out") || !strcmp(a, "--resume") || !strcmp(a, "--exclude-file")) {
+            if (i + 1 >= argc)
+                exa_usage_error("%s needs a value", a);
+            const char **dst = !strcmp(a, "--out") ? &out : !strcmp(a, "--resume") ? &resume : &exclude_file;
+            *dst = argv[++i];
+        } else if (!strcmp(a, "--dry-run")) {
+            dry_run = 1;
+        } else if (!strcmp(a, "--screen")) {
+            screen_first = 1;
+        } else if (!strcmp(a, "--only")) {
+            while (i + 1 < argc && argv[i + 1][0] != '-' && (i + 2 < argc || file))
+                strlist_push(&only, argv[++i]);
+            if (!only.n)
+                exa_usage_error("--only needs at least one benchmark entry name");
+        } else if (a[0] == '-' && a[1]) {
+            exa_usage_error("run: unknown option '%s'", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            exa_usage_error("run: one suite file expected, got '%s' and '%s'", file, a);
+        }
+    }
+    if (!file && !resume)
+        exa_usage_error("run: missing the suite file");
+    if (resume && (only.n || screen_first || exclude_file))
+        exa_usage_error("--resume finishes the runs of an earlier session as planned: --only, "
+                        "--screen and --exclude-file do not apply");
+
+    struct session S;
+    memset(&S, 0, sizeof S);
+    S.tty = isatty(2);
+    proc_install_signal_handlers();
+    int rc;
+    struct suite s;
+    memset(&s, 0, sizeof s);
+    if (resume) {
+        char dir[PATH_MAX];
+        if (strchr(resume, '/'))
+            snprintf(dir, sizeof dir, "%s", resume);
+        else
+            snprintf(dir, sizeof dir, "%s/%s", out, resume);
+        if (!realpath(dir, S.dir)) {
+            fprintf(stderr, "exabench: error: --resume %s: no run folder %s: %s\n", resume, dir, strerror(errno));
+            return EXA_EXIT_USAGE;
+        }
+        S.manifest = manifest_load(S.dir);
+        if (!S.manifest)
+            return EXA_EXIT_USAGE;
+        if (file) {
+            if (suite_load(file, &s) != 0) {
+                suite_free(&s);
+                json_decref(S.manifest);
+                return EXA_EXIT_USAGE;
+            }
+            const char *sha = json_string_value(json_object_get(json_object_get(S.manifest, "suite"), "sha256"));
+            if (!sha || strcmp(sha, s.sha256) != 0) {
+                fprintf(stderr, "exabench: error: %s changed since run %s started (sha256 differs); "
+                        "resume without naming the suite to finish the runs as planned\n", file, resume);
+                suite_free(&s);
+                json_decref(S.manifest);
+                return EXA_EXIT_USAGE;
+            }
+            suite_free(&s);
+        }
+        snprintf(S.run_id, sizeof S.run_id, "%s", json_string_value(json_object_get(S.manifest, "run_id")) ?: "");
+    } else {
+        if (suite_load(file, &s) != 0) {
+            suite_free(&s);
+            strlist_free(&only);
+            return EXA_EXIT_USAGE;
+        }
+        for (size_t i = 0; i < only.n; i++) {
+            int found = 0;
+            for (size_t j = 0; j < s.n_bench; j++)
+                found |= !strcmp(s.bench[j].name, only.v[i]);
+            if (!found) {
+                fprintf(stderr, "exabench: error: --only %s: no benchmark entry of that name in %s\n", only.v[i], file);
+                suite_free(&s);
+                strlist_free(&only);
+                return EXA_EXIT_USAGE;
+            }
+        }
+        if (screen_first && !s.screen.present) {
+            fprintf(stderr, "%s: error: --screen: the suite has no 'screen' section\n", file);
+            suite_free(&s);
+            strlist_free(&only);
+            return EXA_EXIT_USAGE;
+        }
+        struct strlist exclude = {0};
+        if (exclude_file && read_node_list(exclude_file, &exclude) != 0) {
+            fprintf(stderr, "exabench: error: --exclude-file %s: %s\n", exclude_file, strerror(errno));
+            suite_free(&s);
+            strlist_free(&only);
+            return EXA_EXIT_USAGE;
+        }
+        struct plan p;
+        if (plan_build(&s, &p) != 0) {
+            plan_free(&p);
+            suite_free(&s);
+            strlist_free(&only);
+            strlist_free(&exclude);
+            return EXA_EXIT_USAGE;
+        }
+        char parent[PATH_MAX];
+        if (!dry_run) {
+            char made[PATH_MAX];
+            if (manifest_make_dir(out, S.run_id, sizeof S.run_id, made, sizeof made) != 0 ||
+                !realpath(made, S.dir)) {
+                fprintf(stderr, "exabench: error: can not create a run folder under %s: %s\n", out, strerror(errno));
+                plan_free(&p);
+                suite_free(&s);
+                strlist_free(&only);
+                strlist_free(&exclude);
+                return EXA_EXIT_USAGE;
+            }
+        } else {
+            manifest_run_id(S.run_id, sizeof S.run_id);
+            if (!realpath(out, parent))
+                snprintf(parent, sizeof parent, "%s", out);
+            snprintf(S.dir, sizeof S.dir, "%s/%s", parent, S.run_id);
+        }
+        S.manifest = manifest_new(&s, S.run_id);
+        S.grace = s.launcher.kill_grace;
+        if (screen_first && !dry_run) {
+            session_save(&S);
+            if (screen_execute(&s, &S, &exclude) != 0) {
+                plan_free(&p);
+                suite_free(&s);
+                strlist_free(&only);
+                strlist_free(&exclude);
+                json_decref(S.manifest);
+                return EXA_EXIT_FAILED;
+            }
+        }
+        json_t *ex = json_object_get(S.manifest, "excluded_nodes");
+        for (size_t i = 0; i < exclude.n; i++)
+            json_array_append_new(ex, json_string(exclude.v[i]));
+        json_t *runs = json_object_get(S.manifest, "runs");
+        for (size_t i = 0; i < p.n; i++) {
+            int keep = !only.n;
+            for (size_t j = 0; j < only.n; j++)
+                keep |= !strcmp(only.v[j], p.runs[i].entry->name);
+            if (keep)
+                json_array_append_new(runs, manifest_run_entry(&s, &p.runs[i], &exclude));
+        }
+        plan_free(&p);
+        suite_free(&s);
+        strlist_free(&only);
+        strlist_free(&exclude);
+        if (!dry_run && session_save(&S) != 0) {
+            json_decref(S.manifest);
+            return EXA_EXIT_USAGE;
+        }
+    }
+    json_t *L = json_object_get(S.manifest, "launcher");
+    S.grace = json_number_value(json_object_get(L, "kill_grace_s"));
+    if (S.grace <= 0)
+        S.grace = 10;
+    S.poll_interval = json_number_value(json_object_get(L, "poll_interval_s"));
+    if (S.poll_interval <= 0)
+        S.poll_interval = 5;
+    S.total = json_array_size(json_object_get(S.manifest, "runs"));
+    if (!dry_run)
+        fprintf(stderr, "exabench: run %s: %zu runs, results in %s\n", S.run_id, S.total, S.dir);
+    if (execute(&S, dry_run) != 0) {
+        json_decref(S.manifest);
+        return EXA_EXIT_FAILED;
+    }
+    if (dry_run) {
+        json_decref(S.manifest);
+        return EXA_EXIT_OK;
+    }
+    rc = print_summary(&S);
+    if (proc_interrupted()) {
+        fprintf(stderr, "exabench: interrupted; finish with: exabench run --resume %s%s%s\n", S.run_id,
+                strcmp(out, "results") ? " --out " : "", strcmp(out, "results") ? out : "");
+        rc = EXA_EXIT_FAILED;
+    }
+    json_decref(S.manifest);
+    return rc;
+}
