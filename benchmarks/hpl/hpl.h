@@ -1,0 +1,215 @@
+/* exa-hpl: a distributed right-looking blocked LU with partial pivoting on a P x Q 2D block-cyclic
+ * process grid, in the manner of netlib HPL. The files are named after HPL's phases:
+ *
+ *   hpl_grid.c       process grid (PMAP row/column-major) and block-cyclic index arithmetic
+ *   hpl_generator.c  reproducible counter-based matrix generator (any element in O(1))
+ *   hpl_panel.c      panel factorisation within the process column (recursive, max-loc pivoting)
+ *   hpl_bcast.c      panel broadcast along the process rows (MPI_Ibcast, progressed while updating)
+ *   hpl_swap.c       row interchanges across the process column and the U block row (DTRSM)
+ *   hpl_update.c     the pluggable update engine (GEMM/TRSM entry points) and the trailing update
+ *   hpl_pdgesv.c     the LU driver loop with look-ahead of depth 0 or 1
+ *   hpl_solve.c      distributed back substitution
+ *   hpl_residual.c   the residual check on the regenerated A and b
+ *   hpl_dat.c        the HPL.dat reader
+ *   hpl_main.c       hpl_main(): command line, HPL.dat, the runs, input checks (hpl_driver.h)
+ *   hpl_output.c     HPL-style text output and the JSON record
+ *   hpl_cpu_main.c   exa-hpl's main(): hpl_main() with the CBLAS engine
+ *
+ * The matrix is N x (N+1): b is global column N, so the elimination carries it along (as HPL does)
+ * and the solve only needs U. Storage is column-major per rank, leading dimension ld >= local rows. */
+#ifndef EXA_HPL_H
+#define EXA_HPL_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- grid (hpl_grid.c) */
+enum hpl_pmap { HPL_PMAP_ROW = 0, HPL_PMAP_COL = 1 };
+
+struct hpl_grid {
+    MPI_Comm comm;     /* the grid's P*Q ranks; MPI_COMM_NULL on idle ranks */
+    MPI_Comm row_comm; /* my process row (Q ranks, rank = mycol) */
+    MPI_Comm col_comm; /* my process column (P ranks, rank = myrow) */
+    int p, q, pmap;
+    int myrow, mycol;
+    int active;        /* 1 when this rank is inside the grid */
+};
+
+/* Collective over world: world ranks 0..P*Q-1 form the grid (rank r sits at row r/Q, column r%Q
+ * for PMAP row-major; row r%P, column r/P for column-major); the others are idle. */
+void hpl_grid_create(struct hpl_grid *g, MPI_Comm world, int p, int q, int pmap);
+void hpl_grid_free(struct hpl_grid *g);
+
+/* Block-cyclic index arithmetic (block size nb over nprocs processes, first block on process 0). */
+int hpl_numroc(int n, int nb, int iproc, int nprocs);            /* my local count of 0..n-1 */
+int hpl_owner(int g, int nb, int nprocs);                        /* process holding index g */
+int hpl_local_index(int g, int nb, int nprocs);                  /* g's index on its owner */
+int hpl_local_start(int g, int nb, int iproc, int nprocs);       /* my local indices below g */
+int hpl_global_index(int l, int nb, int iproc, int nprocs);      /* global index of my local l */
+
+/* ---------------------------------------------------------------- matrix */
+struct hpl_matrix {
+    int n, nb;
+    int mp;        /* local rows */
+    int nq;        /* local columns of [A b] */
+    int nq_a;      /* local columns of A alone; b is local column nq_a where this rank holds it */
+    size_t ld;     /* leading dimension (>= mp, padded) */
+    double *a;     /* ld x nq */
+    double *x;     /* after the solve: x for my local columns (nq_a entries) */
+    int info;      /* -1, or the first global column whose pivot was exactly zero */
+};
+
+/* Bytes of the local matrix for this rank (what hpl_matrix_alloc will allocate), and of the
+ * workspace the factorisation and the solve add. */
+size_t hpl_matrix_bytes(int n, int nb, int mp, int nq);
+size_t hpl_workspace_bytes(int n, int nb, int p, int mp, int nq);
+int hpl_matrix_alloc(struct hpl_matrix *m, const struct hpl_grid *g, int n, int nb, size_t align);
+void hpl_matrix_free(struct hpl_matrix *m);
+void *hpl_alloc(size_t bytes, size_t align); /* zero-filled, aligned; NULL on failure */
+
+/* ---------------------------------------------------------------- generator (hpl_generator.c) */
+enum hpl_gen_kind {
+    HPL_GEN_RANDOM = 0,  /* uniform in [-0.5, 0.5) */
+    HPL_GEN_PIVOT,       /* needs a row interchange at every elimination step (test matrix) */
+    HPL_GEN_SINGULAR,    /* column N/2 of A is exactly zero: an exact zero pivot (test matrix) */
+};
+/* Element (i, j) of [A b] (j == n is b). Depends on seed, i, j only (and on n for the test
+ * kinds), never on the grid. */
+double hpl_gen_value(uint64_t seed, int kind, int n, int i, int j);
+/* Fills the local part of [A b]. */
+void hpl_gen_local(struct hpl_matrix *m, const struct hpl_grid *g, uint64_t seed, int kind);
+
+/* ---------------------------------------------------------------- algorithm and timing */
+struct hpl_algo {
+    int nbmin, ndiv, depth;        /* honoured: recursion stop, pieces per level, look-ahead */
+    int pfact, rfact, bcast, swap; /* what HPL.dat asked for (only the implemented ones run) */
+    int swap_threshold, l1, u, equil, align;
+};
+
+enum hpl_phase { HPL_PH_PANEL, HPL_PH_BCAST, HPL_PH_SWAP, HPL_PH_UPDATE, HPL_PH_SOLVE,
+                 HPL_PH_COUNT };
+extern const char *const hpl_phase_names[HPL_PH_COUNT];
+struct hpl_times {
+    double phase[HPL_PH_COUNT];
+};
+
+/* ---------------------------------------------------------------- update engine (hpl_update.c) */
+/* The operations the factorisation spends its time in, behind function pointers so that an
+ * accelerator back end (exa-hpl-cuda) can replace them without touching the driver. */
+struct hpl_engine {
+    const char *name;
+    /* C(m x n) -= A(m x k) * B(k x n), column-major */
+    void (*gemm_sub)(int m, int n, int k, const double *a, int lda, const double *b, int ldb,
+                     double *c, int ldc);
+    /* B(m x n) := L^-1 B, L unit lower triangular m x m, column-major */
+    void (*trsm_lunit)(int m, int n, const double *l, int ldl, double *b, int ldb);
+};
+extern const struct hpl_engine hpl_engine_blas;
+
+/* ---------------------------------------------------------------- panel (hpl_panel.c) */
+struct hpl_panel {
+    int k;          /* block index */
+    int j, jb;      /* first global column and width */
+    int prow, pcol; /* process row of the diagonal block, process column of the panel */
+    int ml;         /* my local rows with global index >= j + jb (my rows of L2) */
+    int ii;         /* local row index of the first of them */
+    double *buf;    /* W (jb x jb) | ipiv (jb) | info (1) | L2 (ml x jb): what is broadcast */
+    double *w, *ipiv, *l;
+    int count;      /* doubles broadcast */
+    MPI_Request req;
+    int root;       /* this rank factored it */
+};
+
+/* Size in doubles of one panel buffer. */
+size_t hpl_panel_buffer_doubles(int nb, int mp);
+void hpl_panel_setup(struct hpl_panel *pan, const struct hpl_matrix *m, const struct hpl_grid *g,
+                     int k, double *buf);
+/* Collective over the panel's process column: copies the panel out of A, factors it with
+ * recursive right-looking LU (NDIV pieces per level, down to NBMIN columns) and max-loc pivoting
+ * (ties go to the lowest global row), writes L1\U1 back into A. */
+void hpl_panel_factor(struct hpl_panel *pan, struct hpl_matrix *m, const struct hpl_grid *g,
+                      const struct hpl_algo *algo);
+
+/* ---------------------------------------------------------------- broadcast (hpl_bcast.c) */
+void hpl_bcast_start(struct hpl_panel *pan, const struct hpl_grid *g);
+void hpl_bcast_wait(struct hpl_panel *pan);         /* complete (for receivers: panel arrived) */
+void hpl_bcast_progress(struct hpl_panel *pan);     /* lets MPI move a pending broadcast on */
+
+/* ---------------------------------------------------------------- swap (hpl_swap.c) */
+struct hpl_swap_ws {
+    double *u;     /* jb x nq: the U block row for my columns (P > 1) */
+    double *send;  /* packed rows this rank contributes */
+    double *recv;  /* all involved rows of my columns */
+    int *counts, *displs;
+};
+int hpl_swap_ws_alloc(struct hpl_swap_ws *ws, const struct hpl_grid *g, int nb, int nq);
+void hpl_swap_ws_free(struct hpl_swap_ws *ws);
+/* Applies the panel's row interchanges to my local columns jq..nq-1, then U := L1^-1 U. Returns
+ * the U block row (jb x (nq-jq)) and its leading dimension in *ldu. */
+double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
+                          const struct hpl_grid *g, const struct hpl_engine *eng,
+                          struct hpl_swap_ws *ws, int jq, int *ldu, struct hpl_times *t);
+
+/* ---------------------------------------------------------------- update (hpl_update.c) */
+/* A(L2 rows, local columns c0..c1-1) -= L2 * U(:, c0-jq .. c1-jq-1), in column chunks, giving
+ * pending broadcasts a chance to move between chunks. */
+void hpl_update(const struct hpl_engine *eng, const struct hpl_panel *pan, const double *u,
+                int ldu, struct hpl_matrix *m, int jq, int c0, int c1, struct hpl_panel *pend1,
+                struct hpl_panel *pend2);
+
+/* ---------------------------------------------------------------- driver (hpl_pdgesv.c) */
+/* Factors [A b] in place (b becomes L^-1 P b) and solves; x lands in m->x. Returns m->info. */
+int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_algo *algo,
+               const struct hpl_engine *eng, struct hpl_times *t);
+
+/* ---------------------------------------------------------------- solve (hpl_solve.c) */
+/* Back substitution U x = y on the grid; x for my local columns goes to m->x. */
+void hpl_pdtrsv(struct hpl_matrix *m, const struct hpl_grid *g);
+
+/* ---------------------------------------------------------------- residual (hpl_residual.c) */
+struct hpl_residual {
+    double resid;            /* ||Ax-b||_oo / (eps * (||A||_oo ||x||_oo + ||b||_oo) * N) */
+    double norm_r, norm_a, norm_x, norm_b, eps;
+};
+/* Regenerates A and b into m->a (the factors are no longer needed) and computes the scaled
+ * residual of m->x on every grid rank. */
+void hpl_residual_check(struct hpl_matrix *m, const struct hpl_grid *g, uint64_t seed, int kind,
+                        struct hpl_residual *res);
+
+/* Gathers x on grid rank 0 (n doubles, caller frees; other ranks get NULL). For tests. */
+double *hpl_gather_solution(const struct hpl_matrix *m, const struct hpl_grid *g);
+
+/* ---------------------------------------------------------------- HPL.dat (hpl_dat.c) */
+#define HPL_DAT_MAX 64
+#define HPL_DAT_MAX_WARN 16
+struct hpl_dat {
+    char outfile[256];
+    int device;                              /* 6 stdout, 7 stderr, other: outfile */
+    int nn, ns[HPL_DAT_MAX];
+    int nnb, nbs[HPL_DAT_MAX];
+    int pmap;
+    int ngrid, ps[HPL_DAT_MAX], qs[HPL_DAT_MAX];
+    double threshold;
+    int npfact, pfacts[HPL_DAT_MAX];
+    int nnbmin, nbmins[HPL_DAT_MAX];
+    int nndiv, ndivs[HPL_DAT_MAX];
+    int nrfact, rfacts[HPL_DAT_MAX];
+    int nbcast, bcasts[HPL_DAT_MAX];
+    int ndepth, depths[HPL_DAT_MAX];
+    int swap, swap_threshold, l1, u, equil, align;
+    int nwarn;
+    char warn[HPL_DAT_MAX_WARN][192];       /* "HPL.dat line 14: PFACT=Crout not implemented..." */
+};
+/* Parses the text of an HPL.dat (name is used in messages). Returns 0, or -1 with
+ * "NAME:LINE: what was expected, what was found" in err. Unimplemented settings are kept (what
+ * the file asked for) and described in dat->warn. */
+int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *dat, char *err, size_t errlen);
+/* Fills dat with the defaults used without an HPL.dat. */
+void hpl_dat_defaults(struct hpl_dat *dat);
+/* Letters of the variant codes: PFACT/RFACT 0 L, 1 C, 2 R; BCAST 0..5 as in HPL, 'I' MPI_Ibcast */
+extern const char *const hpl_fact_names[3];
+extern const char *const hpl_bcast_names[6];
+extern const char *const hpl_swap_names[3];
+
+#endif

@@ -1,0 +1,78 @@
+/* exa-hpl: what the driver (hpl_main.c) and the output (hpl_output.c) share. */
+#ifndef EXA_HPL_DRIVER_H
+#define EXA_HPL_DRIVER_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "exa_peak.h"
+#include "hpl.h"
+
+/* What a back end adds to the shared driver (exa-hpl-cuda's cuBLAS engine, for one): the record's
+ * variant, a collective init after the command line is read (MPI_COMM_WORLD), a finalize before
+ * MPI_Finalize, and an object describing the engine for each record ("engine" at the top level).
+ * Any hook may be NULL. */
+struct hpl_engine_hooks {
+    const char *variant;            /* "cpu", "cuda" */
+    void (*init)(void);
+    void (*finalize)(void);
+    json_t *(*describe)(void);
+};
+
+/* The whole program: options, HPL.dat, runs, output, records, with the given update engine.
+ * exa-hpl's main() is hpl_main(argc, argv, &hpl_engine_blas, NULL). Returns the exit status. */
+int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
+             const struct hpl_engine_hooks *hooks);
+
+/* One run of the cross product. */
+struct hpl_run {
+    int n, nb, p, q, pmap;
+    struct hpl_algo algo;
+};
+
+/* Options and facts that hold for the whole invocation. */
+struct hpl_options {
+    const char *dat_path;      /* NULL: command line only */
+    const char *json_path;
+    const char *papi;
+    const char *dump_path;     /* test option */
+    double threshold;
+    double mem_fraction;       /* 0: off */
+    uint64_t seed;
+    int matrix_kind;           /* test option */
+    int perturb;               /* test option */
+    int world_size;
+    int threads;               /* BLAS threads per rank */
+    struct exa_cpu_peak peak;
+    double calibrated;         /* per-core dgemm Gflop/s, 0 unknown */
+    FILE *out;                 /* text output (stdout, stderr or the HPL.dat output file) */
+    const struct hpl_engine *engine;
+    const struct hpl_engine_hooks *hooks;
+};
+
+struct hpl_result {
+    double time, gflops;
+    struct hpl_residual res;
+    int info;                  /* -1, or the column of an exact zero pivot */
+    int passed, checked;
+    double *phases;            /* grid rank 0: P*Q x HPL_PH_COUNT per-rank phase times */
+    double *rss;               /* grid rank 0: P*Q peak RSS in bytes */
+    size_t matrix_bytes;       /* of grid rank 0 */
+    json_t *counters;          /* grid rank 0: exa_counters_report, or NULL */
+    time_t start, end;
+};
+
+/* The T/V code: W, R|C (PMAP), DEPTH, I (MPI_Ibcast), R (RFACT), NDIV, R (PFACT), NBMIN. */
+void hpl_tv_code(const struct hpl_run *run, char *buf, size_t len);
+
+void hpl_print_banner(const struct hpl_options *o, const struct hpl_dat *dat,
+                      const struct hpl_run *runs, int nruns);
+void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
+                      const struct hpl_result *r);
+void hpl_print_summary(const struct hpl_options *o, int nruns, int passed, int failed,
+                       int skipped);
+/* Builds the record on grid rank 0 (NULL elsewhere); collective parts are done by the caller. */
+json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
+                         const struct hpl_run *run, const struct hpl_result *r);
+
+#endif

@@ -1,0 +1,313 @@
+/* exa-hpl: the text output in HPL's layout, and the JSON record. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exa_cli.h"
+#include "exa_record.h"
+#include "hpl_driver.h"
+
+const char *const hpl_phase_names[HPL_PH_COUNT] = {"panel", "broadcast", "swap", "update",
+                                                   "solve"};
+
+static const char *const RULE = "================================================================================";
+static const char *const DASH = "--------------------------------------------------------------------------------";
+static const char *const RESID_LABEL = "||Ax-b||_oo/(eps*(||A||_oo*||x||_oo+||b||_oo)*N)=";
+
+void hpl_tv_code(const struct hpl_run *run, char *buf, size_t len)
+{
+    snprintf(buf, len, "W%c%d%c%c%d%c%d", run->pmap == HPL_PMAP_ROW ? 'R' : 'C', run->algo.depth,
+             'I', 'R', run->algo.ndiv, 'R', run->algo.nbmin);
+}
+
+static void int_list(FILE *f, const char *label, const int *v, int n)
+{
+    fprintf(f, "%-7s:", label);
+    for (int i = 0; i < n; i++)
+        fprintf(f, " %8d", v[i]);
+    fprintf(f, "\n");
+}
+
+void hpl_print_banner(const struct hpl_options *o, const struct hpl_dat *dat,
+                      const struct hpl_run *runs, int nruns)
+{
+    FILE *f = o->out;
+    fprintf(f, "%s\nexa-hpl (exabench) %s -- a distributed LU in the manner of HPLinpack 2.3\n"
+               "Right-looking blocked LU with partial pivoting on a 2D block-cyclic P x Q grid\n%s\n\n",
+            RULE, exa_version(), RULE);
+    fprintf(f, "An explanation of the input/output parameters:\n"
+               "T/V    : Wall time / encoded variant.\n"
+               "N      : The order of the coefficient matrix A.\n"
+               "NB     : The partitioning blocking factor.\n"
+               "P      : The number of process rows.\n"
+               "Q      : The number of process columns.\n"
+               "Time   : Time in seconds to solve the linear system.\n"
+               "Gflops : Rate of execution for solving the linear system.\n\n"
+               "The following parameter values will be used:\n\n");
+    int ns[HPL_DAT_MAX], nn = 0;
+    for (int i = 0; i < nruns && nn < HPL_DAT_MAX; i++) {
+        int seen = 0;
+        for (int k = 0; k < nn; k++)
+            seen |= ns[k] == runs[i].n;
+        if (!seen)
+            ns[nn++] = runs[i].n;
+    }
+    int_list(f, "N", ns, nn);
+    int_list(f, "NB", dat->nbs, dat->nnb);
+    fprintf(f, "PMAP   : %s process mapping\n", dat->pmap == HPL_PMAP_ROW ? "Row-major" : "Column-major");
+    int_list(f, "P", dat->ps, dat->ngrid);
+    int_list(f, "Q", dat->qs, dat->ngrid);
+    fprintf(f, "PFACT  :    Right\n");
+    int_list(f, "NBMIN", dat->nbmins, dat->nnbmin);
+    int_list(f, "NDIV", dat->ndivs, dat->nndiv);
+    fprintf(f, "RFACT  :    Right\n");
+    fprintf(f, "BCAST  :   Ibcast (MPI_Ibcast along process rows)\n");
+    int depths[HPL_DAT_MAX];
+    for (int i = 0; i < dat->ndepth; i++)
+        depths[i] = dat->depths[i] > 1 ? 1 : dat->depths[i];
+    int_list(f, "DEPTH", depths, dat->ndepth);
+    fprintf(f, "SWAP   : Long (involved rows gathered along the process column)\n");
+    fprintf(f, "L1     : no-transposed form\n");
+    fprintf(f, "U      : no-transposed form\n");
+    fprintf(f, "EQUIL  : no\n");
+    fprintf(f, "ALIGN  : %d double precision words\n\n%s\n\n", dat->align, DASH);
+    fprintf(f, "- The matrix A is randomly generated for each test (seed %llu).\n",
+            (unsigned long long)o->seed);
+    fprintf(f, "- The following scaled residual check will be computed:\n"
+               "      ||Ax-b||_oo / ( eps * ( || x ||_oo * || A ||_oo + || b ||_oo ) * N )\n");
+    fprintf(f, "- The relative machine precision (eps) is taken to be %24.6e\n", DBL_EPSILON / 2);
+    fprintf(f, "- Computational tests pass if scaled residuals are less than %19.1f\n\n",
+            o->threshold);
+    if (o->threshold < 0)
+        fprintf(f, "- The threshold is negative: the residual check is OFF. These runs are\n"
+                   "  NON-COMPLIANT with the run rules and can not be submitted or ranked.\n\n");
+    fflush(f);
+}
+
+static void fmt_time(time_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
+}
+
+void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
+                      const struct hpl_result *r)
+{
+    FILE *f = o->out;
+    char tv[32], ts[64], te[64];
+    hpl_tv_code(run, tv, sizeof tv);
+    fmt_time(r->start, ts, sizeof ts);
+    fmt_time(r->end, te, sizeof te);
+    int idle = o->world_size - run->p * run->q;
+    fprintf(f, "%s\nT/V                N    NB     P     Q               Time                 Gflops\n%s\n",
+            RULE, DASH);
+    fprintf(f, "%-8s %11d %5d %5d %5d %18.2f %22.3e\n", tv, run->n, run->nb, run->p, run->q,
+            r->time, r->gflops);
+    fprintf(f, "HPL_pdgesv() start time %s\n\nHPL_pdgesv() end time   %s\n\n", ts, te);
+    if (r->phases) {
+        int np = run->p * run->q;
+        fprintf(f, "exa-hpl: phase times, max over ranks (s):");
+        for (int ph = 0; ph < HPL_PH_COUNT; ph++) {
+            double mx = 0;
+            for (int k = 0; k < np; k++)
+                if (r->phases[(size_t)k * HPL_PH_COUNT + ph] > mx)
+                    mx = r->phases[(size_t)k * HPL_PH_COUNT + ph];
+            fprintf(f, " %s %.3f", hpl_phase_names[ph], mx);
+        }
+        fprintf(f, "\n");
+    }
+    double cores = (double)run->p * run->q * o->threads;
+    if (o->calibrated > 0)
+        fprintf(f, "exa-hpl: %.1f%% of the calibrated dgemm peak (%.1f Gflop/s per core x %.0f "
+                   "cores = %.1f Gflop/s)\n",
+                100.0 * r->gflops / (o->calibrated * cores), o->calibrated, cores,
+                o->calibrated * cores);
+    if (idle > 0)
+        fprintf(f, "exa-hpl: %d of %d ranks idle outside the %d x %d grid (not counted)\n", idle,
+                o->world_size, run->p, run->q);
+    fprintf(f, "%s\n", DASH);
+    if (r->info >= 0) {
+        fprintf(f, "%s %16s ...... FAILED\n", RESID_LABEL, "inf");
+        fprintf(f, "exa-hpl: the matrix is singular: exact zero pivot in column %d; "
+                   "no solution computed\n", r->info);
+    } else {
+        const char *verdict = r->checked ? (r->passed ? "PASSED" : "FAILED") : "SKIPPED";
+        fprintf(f, "%s %16.8e ...... %s\n", RESID_LABEL, r->res.resid, verdict);
+        if (!r->passed) {
+            fprintf(f, "||Ax-b||_oo  . . . . . . . . . . . . . . . . . = %18.6f\n", r->res.norm_r);
+            fprintf(f, "||A||_oo . . . . . . . . . . . . . . . . . . . = %18.6f\n", r->res.norm_a);
+            fprintf(f, "||x||_oo . . . . . . . . . . . . . . . . . . . = %18.6f\n", r->res.norm_x);
+            fprintf(f, "||b||_oo . . . . . . . . . . . . . . . . . . . = %18.6f\n", r->res.norm_b);
+        }
+        if (!r->checked)
+            fprintf(f, "exa-hpl: negative threshold: residual not checked, run NON-COMPLIANT\n");
+    }
+    fflush(f);
+}
+
+void hpl_print_summary(const struct hpl_options *o, int nruns, int passed, int failed,
+                       int skipped)
+{
+    FILE *f = o->out;
+    fprintf(f, "%s\n\nFinished %6d tests with the following results:\n", RULE, nruns);
+    fprintf(f, "         %6d tests completed and passed residual checks,\n", passed);
+    fprintf(f, "         %6d tests completed and failed residual checks,\n", failed);
+    fprintf(f, "         %6d tests skipped because of illegal input values.\n", skipped);
+    fprintf(f, "%s\n\nEnd of Tests.\n%s\n", DASH, RULE);
+    fflush(f);
+}
+
+static double finite_or(double v, double fallback)
+{
+    return isfinite(v) ? v : fallback;
+}
+
+static json_t *phase_json(const double *phases, int np, int ph)
+{
+    json_t *per = json_array();
+    double mx = 0, sum = 0;
+    for (int k = 0; k < np; k++) {
+        double v = phases[(size_t)k * HPL_PH_COUNT + ph];
+        json_array_append_new(per, json_real(v));
+        sum += v;
+        if (v > mx)
+            mx = v;
+    }
+    return json_pack("{s:f, s:f, s:o}", "max", mx, "mean", np ? sum / np : 0.0, "per_rank", per);
+}
+
+json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
+                         const struct hpl_run *run, const struct hpl_result *r)
+{
+    const char *variant = o->hooks && o->hooks->variant ? o->hooks->variant : "cpu";
+    json_t *rec = exa_record_new("hpl", variant);
+    char tv[32];
+    hpl_tv_code(run, tv, sizeof tv);
+    int np = run->p * run->q;
+    double cores = (double)np * o->threads;
+
+    json_t *par = exa_record_parameters(rec);
+    json_object_set_new(par, "n", json_integer(run->n));
+    json_object_set_new(par, "nb", json_integer(run->nb));
+    json_object_set_new(par, "p", json_integer(run->p));
+    json_object_set_new(par, "q", json_integer(run->q));
+    json_object_set_new(par, "pmap", json_string(run->pmap == HPL_PMAP_ROW ? "row" : "col"));
+    json_object_set_new(par, "threshold", json_real(o->threshold));
+    json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
+    json_object_set_new(par, "matrix", json_string(o->matrix_kind == HPL_GEN_PIVOT ? "pivot"
+                                                   : o->matrix_kind == HPL_GEN_SINGULAR ? "singular"
+                                                                                     : "random"));
+    if (o->dat_path)
+        json_object_set_new(par, "hpl_dat", json_string(o->dat_path));
+    if (o->mem_fraction > 0)
+        json_object_set_new(par, "mem_fraction", json_real(o->mem_fraction));
+    json_object_set_new(par, "variant",
+                        json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
+                                  "tv", tv, "pfact", "Right", "rfact", "Right", "nbmin",
+                                  run->algo.nbmin, "ndiv", run->algo.ndiv, "depth",
+                                  run->algo.depth, "lookahead",
+                                  run->algo.depth ? "depth-1 (next panel factored before the "
+                                                    "rest of the trailing update)"
+                                                  : "none",
+                                  "bcast", "MPI_Ibcast", "swap", "long (allgatherv of involved rows)",
+                                  "engine", o->engine->name, "panel",
+                                  "recursive right-looking, max-loc allreduce pivoting",
+                                  "align", run->algo.align));
+    if (o->dat_path && dat->nwarn > 0) {
+        json_t *w = json_array();
+        for (int i = 0; i < dat->nwarn; i++)
+            json_array_append_new(w, json_string(dat->warn[i]));
+        json_object_set_new(par, "hpl_dat_warnings", w);
+    }
+
+    json_t *res = exa_record_results(rec);
+    json_object_set_new(res, "time_s", json_real(r->time));
+    json_object_set_new(res, "gflops", json_real(r->gflops));
+    json_object_set_new(res, "flops", json_real(2.0 / 3.0 * run->n * (double)run->n * run->n +
+                                                 1.5 * (double)run->n * run->n));
+    json_object_set_new(res, "grid_ranks", json_integer(np));
+    json_object_set_new(res, "idle_ranks", json_integer(o->world_size - np));
+    json_object_set_new(res, "grid_cores", json_real(cores));
+    if (r->phases) {
+        json_t *ph = json_object();
+        for (int k = 0; k < HPL_PH_COUNT; k++)
+            json_object_set_new(ph, hpl_phase_names[k], phase_json(r->phases, np, k));
+        json_object_set_new(res, "phases_s", ph);
+    }
+    if (r->rss) {
+        json_t *per = json_array();
+        double mx = 0;
+        for (int k = 0; k < np; k++) {
+            json_array_append_new(per, json_real(r->rss[k]));
+            if (r->rss[k] > mx)
+                mx = r->rss[k];
+        }
+        json_object_set_new(res, "peak_rss_bytes", json_pack("{s:f, s:o}", "max", mx, "per_rank", per));
+    }
+    json_object_set_new(res, "matrix_bytes_rank0", json_integer((json_int_t)r->matrix_bytes));
+    json_object_set_new(res, "matrix_bytes_ideal_per_rank",
+                        json_real(8.0 * run->n * (double)run->n / np));
+    if (r->info >= 0) {
+        json_object_set_new(res, "singular", json_pack("{s:b, s:i, s:s}", "singular", 1,
+                                                       "zero_pivot_column", r->info, "message",
+                                                       "exact zero pivot: the matrix is singular"));
+    } else {
+        json_object_set_new(res, "residual",
+                            json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:s}", "scaled",
+                                      finite_or(r->res.resid, DBL_MAX), "norm_r",
+                                      finite_or(r->res.norm_r, DBL_MAX), "norm_a", r->res.norm_a,
+                                      "norm_x", finite_or(r->res.norm_x, DBL_MAX), "norm_b",
+                                      r->res.norm_b, "eps", r->res.eps, "status",
+                                      r->checked ? (r->passed ? "PASSED" : "FAILED") : "SKIPPED"));
+    }
+    double nominal = o->peak.nominal_gflops_per_core * cores;
+    double calibrated = o->calibrated * cores;
+    json_t *rp = exa_peak_json(&o->peak, o->calibrated);
+    if (!rp)
+        rp = json_object();
+    json_object_set_new(rp, "grid_cores", json_real(cores));
+    json_object_set_new(rp, "rpeak_nominal_gflops", json_real(nominal));
+    json_object_set_new(rp, "rpeak_calibrated_gflops", json_real(calibrated));
+    if (nominal > 0)
+        json_object_set_new(rp, "efficiency_nominal", json_real(r->gflops / nominal));
+    if (calibrated > 0)
+        json_object_set_new(rp, "efficiency_calibrated", json_real(r->gflops / calibrated));
+    json_object_set_new(rp, "efficiency_basis",
+                        json_string(calibrated > 0 ? "calibrated dgemm x grid cores"
+                                                   : "nominal ISA x frequency x grid cores"));
+    json_object_set_new(res, "rpeak", rp);
+
+    double g = r->gflops, t = r->time;
+    exa_record_add_metric(rec, "gflops", g, "Gflop/s", EXA_HIGHER_IS_BETTER, &g, 1);
+    exa_record_add_metric(rec, "time", t, "s", EXA_LOWER_IS_BETTER, &t, 1);
+    if (calibrated > 0)
+        exa_record_set_expected(rec, "gflops", calibrated, "calibrated dgemm x grid cores");
+    else if (nominal > 0)
+        exa_record_set_expected(rec, "gflops", nominal, "nominal ISA x frequency x grid cores");
+
+    if (r->info >= 0) {
+        exa_record_set_verification(rec, 0, "hpl_scaled_residual (singular matrix: exact zero pivot)",
+                                    -1.0, o->threshold, "<");
+    } else if (!r->checked) {
+        exa_record_set_verification(rec, 0, "hpl_scaled_residual (not checked: negative threshold)",
+                                    finite_or(r->res.resid, DBL_MAX), o->threshold, "<");
+    } else {
+        exa_record_set_verification(rec, r->passed, "hpl_scaled_residual",
+                                    finite_or(r->res.resid, DBL_MAX), o->threshold, "<");
+    }
+    if (o->threshold < 0)
+        exa_record_add_violation(rec, "negative residual threshold: the residual check is off");
+    if (o->matrix_kind != HPL_GEN_RANDOM)
+        exa_record_add_violation(rec, "test matrix (--matrix) instead of the random HPL matrix");
+    if (o->perturb)
+        exa_record_add_violation(rec, "solution perturbed on purpose (--perturb-solution)");
+    if (r->counters)
+        exa_record_set_object(rec, "counters", json_incref(r->counters));
+    if (o->hooks && o->hooks->describe)
+        exa_record_set_object(rec, "engine", o->hooks->describe());
+    return rec;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Data-driven HPL.dat cases: tests/data/hpl/cases.tsv names each input file, the ranks to run it
+# on, the expected exit status and a fragment the output must contain.
+source "$(dirname "$0")/../lib/tap.sh"
+HPL=$BIN/exa-hpl
+DATA=$EXA_ROOT/tests/data/hpl
+[ -x "$HPL" ] || skip_all "exa-hpl not built"
+export EXA_HPL_CALIBRATE_N=0
+
+declare -A rc_of
+while IFS=$'\t' read -r file ranks want fragment; do
+    case "$file" in ''|'#'*) continue ;; esac
+    key="$file.$ranks"
+    if [ -z "${rc_of[$key]:-}" ]; then   # run each (file, ranks) once, check all its lines
+        launch=("${MPIRUN[@]}" -np "$ranks")
+        [ "$ranks" -eq 1 ] && launch=()  # a singleton MPI run is quicker
+        (cd "$T" && cp "$DATA/$file" . 2>/dev/null
+         timeout 120 "${launch[@]}" "$HPL" "$file" </dev/null >"$T/out.$key" 2>&1)
+        rc_of[$key]=$?
+    fi
+    [ "${rc_of[$key]}" -eq "$want" ]
+    ok $? "$file on $ranks ranks exits $want"
+    [ "${rc_of[$key]}" -eq "$want" ] || tail -n 5 "$T/out.$key" | sed 's/^/#   /'
+    grep -qF -- "$fragment" "$T/out.$key"
+    ok $? "$file on $ranks ranks says: $fragment"
+    if [ "$want" -eq 2 ]; then
+        # errors come from rank 0 only, once
+        [ "$(grep -cF -- "$fragment" "$T/out.$key")" -eq 1 ]
+        ok $? "$file: the error is printed once"
+    fi
+done < "$DATA/cases.tsv"
+
+# HPL's sample layout runs the cross product and keeps HPL's result lines
+n=$(grep -cE '^WR1IR2R[24] +(29|35) +[24] +(2|1) +(2|4) ' "$T/out.sample.dat.4")
+[ "$n" -eq 16 ]; ok $? "sample.dat: 16 HPL result lines (got $n)"
+n=$(grep -cE '^\|\|Ax-b\|\|_oo/\(eps\*\(\|\|A\|\|_oo\*\|\|x\|\|_oo\+\|\|b\|\|_oo\)\*N\)= +[0-9.e+-]+ \.\.\.\.\.\. PASSED$' "$T/out.sample.dat.4")
+[ "$n" -eq 16 ]; ok $? "sample.dat: 16 PASSED residual lines (got $n)"
+
+# device out other than 6/7: the report goes to the output file named on line 3
+cp "$DATA/col_pmap_file_out.dat" "$T/"
+(cd "$T" && "${MPIRUN[@]}" -np 4 "$HPL" col_pmap_file_out.dat >"$T/stdout" 2>&1); rc=$?
+ok $rc "device out 8 with column-major PMAP: exit 0"
+grep -qE '^WC1IR2R[24] +33 +5 ' "$T/exa-hpl.out"; ok $? "the report is in exa-hpl.out"
+! grep -q 'PASSED' "$T/stdout"; ok $? "and not on stdout"
+
+# command-line options replace HPL.dat lines
+(cd "$T" && "${MPIRUN[@]}" -np 2 "$HPL" "$DATA/sample.dat" -N 50 --nb 10 -P 1 -Q 2 >"$T/ovr" 2>&1)
+ok $? "HPL.dat with -N --nb -P -Q overrides: exit 0"
+n=$(grep -cE '^WR1IR2R[24] +50 +10 +1 +2 ' "$T/ovr")
+[ "$n" -eq 2 ]; ok $? "overrides: one run per NBMIN of the file (got $n)"
+done_testing

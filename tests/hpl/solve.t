@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# exa-hpl against LAPACK: many shapes and grids under mpirun, the pivot test matrix, a singular
+# matrix, and the residual check catching a perturbed solution.
+source "$(dirname "$0")/../lib/tap.sh"
+HPL=$BIN/exa-hpl
+REF=$TOOLS/hpl-ref
+[ -x "$HPL" ] || skip_all "exa-hpl not built"
+[ -x "$REF" ] || skip_all "hpl-ref test tool not built"
+export EXA_HPL_CALIBRATE_N=0
+
+# solve_case GRID N NB [EXTRA OPTIONS...]: run, then compare x with LAPACKE_dgesv
+solve_case() {
+    local p=${1%x*} q=${1#*x} n=$2 nb=$3; shift 3
+    local x="$T/x.$p.$q.$n.$nb"
+    expect_exit 0 "${p}x${q} N=$n NB=$nb $* passes the residual check" \
+        "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N "$n" --nb "$nb" -P "$p" -Q "$q" \
+        --dump-solution "$x" "$@"
+    output_has "${p}x${q} N=$n NB=$nb: HPL result and PASSED lines" \
+        "^W[RC][01]IR[0-9]+R[0-9]+ +$n +$nb +$p +$q .*" 
+    check "${p}x${q} N=$n NB=$nb $*: x matches LAPACKE_dgesv" "$REF" "$n" 42 random "$x"
+}
+
+for grid in 1x1 1x2 2x1 2x2 1x4 4x1; do
+    solve_case "$grid" 97 16            # N not a multiple of NB
+    solve_case "$grid" 40 64            # NB larger than every local part
+done
+solve_case 2x2 130 8 --pmap col --depth 0
+solve_case 2x2 130 8 --pmap col --depth 1 --nbmin 2 --ndiv 3
+solve_case 1x2 203 32 --depth 0
+solve_case 2x1 64 16                    # N a multiple of NB: b alone in the last block
+solve_case 3x2 111 10
+solve_case 2x2 1 4                      # N=1: three ranks hold nothing
+solve_case 4x1 9 1                      # NB=1
+solve_case 1x3 5 100
+
+# a matrix that needs a row interchange at every step, rows crossing process rows
+for grid in 2x2 4x1 1x1; do
+    p=${grid%x*} q=${grid#*x}
+    expect_exit 0 "pivot matrix on $grid passes" "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N 90 \
+        --nb 8 -P "$p" -Q "$q" --matrix pivot --dump-solution "$T/xp"
+    check "pivot matrix on $grid: LAPACK exchanges rows at every step and x matches" \
+        "$REF" 90 42 pivot "$T/xp" --expect-pivots
+done
+
+# an exact zero pivot is reported as a singular matrix
+expect_exit 1 "singular matrix: exit 1" "${MPIRUN[@]}" -np 4 "$HPL" -N 60 --nb 8 -P 2 -Q 2 \
+    --matrix singular --json "$T/sing.json"
+output_has "singular matrix named as such, with its column" "singular: exact zero pivot in column 30"
+output_has "singular matrix: FAILED line" "\.\.\.\.\.\. FAILED"
+json_true "singular matrix: record invalid, verification failed" "$T/sing.json" \
+    "r['verification']['passed'] is False and r['results']['singular']['zero_pivot_column'] == 30"
+
+# the residual check catches a perturbed solution
+expect_exit 1 "perturbed solution: exit 1" "${MPIRUN[@]}" -np 2 "$HPL" -N 80 --nb 16 -P 1 -Q 2 \
+    --perturb-solution --json "$T/pert.json"
+output_has "perturbed solution: FAILED" "^\|\|Ax-b\|\|_oo/.*\.\.\.\.\.\. FAILED"
+output_has "perturbed solution: norms printed" "^\|\|x\|\|_oo"
+json_true "perturbed solution: record marked invalid" "$T/pert.json" \
+    "r['verification']['passed'] is False and r['verification']['value'] > 16"
+
+# the same seed gives the same matrix, hence the same x, on any grid
+"${MPIRUN[@]}" -np 1 "$HPL" -N 70 --nb 8 --seed 7 --dump-solution "$T/s1" >/dev/null 2>&1
+"${MPIRUN[@]}" -np 4 "$HPL" -N 70 --nb 5 -P 2 -Q 2 --seed 7 --dump-solution "$T/s4" >/dev/null 2>&1
+check "same seed, different grid and NB: same solution to 1e-12" python3 -c "
+import sys
+a=[float(v) for v in open('$T/s1')]; b=[float(v) for v in open('$T/s4')]
+sys.exit(0 if len(a)==70 and max(abs(x-y) for x,y in zip(a,b)) < 1e-12*max(abs(x) for x in a) else 1)"
+done_testing
