@@ -174,11 +174,46 @@ static struct rp_plot *add_plot(struct rp_plot **plots, size_t *n, size_t *cap)
     return &(*plots)[(*n)++];
 }
 
+
+/* The expected peak a grid's HPL records carry (calibrated dgemm x grid cores), for the Rpeak line
+ * when the suite names no system Rpeak. */
+struct grid_peak {
+    char grid[160];
+    char basis[64];
+    double rpeak;
+};
+
+static void note_grid_peak(struct grid_peak *peaks, int *n, const char *grid, const struct rd_run *r)
+{
+    const json_t *m = json_object_get(json_object_get(r->rec, "metrics"), "gflops");
+    const json_t *e = json_object_get(m, "expected");
+    if (!json_is_number(e) || json_number_value(e) <= 0)
+        return;
+    int k;
+    for (k = 0; k < *n; k++)
+        if (!strcmp(peaks[k].grid, grid))
+            break;
+    if (k == *n) {
+        if (*n == 64)
+            return;
+        snprintf(peaks[k].grid, sizeof peaks[k].grid, "%s", grid);
+        peaks[k].rpeak = 0;
+        (*n)++;
+    }
+    if (json_number_value(e) > peaks[k].rpeak) {
+        const char *b = json_string_value(json_object_get(m, "expected_basis"));
+        peaks[k].rpeak = json_number_value(e);
+        snprintf(peaks[k].basis, sizeof peaks[k].basis, "%s", b ? b : "record");
+    }
+}
+
 static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *np, size_t *cap)
 {
     struct series_set grids = {0}, scaling = {0};
     char name[160];
     int nodes_seen[64], nnodes = 0;
+    struct grid_peak grid_peaks[64];
+    int ngrid_peaks = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
         double g;
@@ -194,6 +229,7 @@ static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *n
         else
             snprintf(name, sizeof name, "%d node%s, %d ranks", r->nodes, r->nodes == 1 ? "" : "s", r->ranks);
         series_put(series_get(&grids, name, 1), N, g);
+        note_grid_peak(grid_peaks, &ngrid_peaks, name, r);
         series_put(series_get(&scaling, "Rmax", 1), r->nodes, g);
         int k;
         for (k = 0; k < nnodes; k++)
@@ -214,6 +250,10 @@ static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *n
             sb_printf(&extra, "%s%.17g with lines dashtype 2 lw 2 title 'Rpeak (%d node%s)'", k ? ", " : "",
                       set->rpeak_per_node * nodes_seen[k], nodes_seen[k], nodes_seen[k] == 1 ? "" : "s");
         }
+    else /* no system Rpeak in the suite: each grid's own expected peak, from its records */
+        for (int k = 0; k < ngrid_peaks; k++)
+            sb_printf(&extra, "%s%.17g with lines dashtype 2 lw 2 title 'Rpeak %s (%s)'", k ? ", " : "",
+                      grid_peaks[k].rpeak, grid_peaks[k].grid, grid_peaks[k].basis);
     plot_series(p, &grids, "linespoints pt 7", extra.len ? extra.s : NULL);
     sb_free(&extra);
     rp_plot_finish(p);

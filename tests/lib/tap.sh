@@ -49,3 +49,6 @@ PY
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 done_testing() { echo "1..$_tap_n"; [ $_tap_failed -eq 0 ]; }
+have_papi() {  # true when the binaries under test were built with PAPI (not PAPI=0)
+    grep -q 'EXA_BUILD_PAPI 1' "$EXA_ROOT/$BUILD/gen/build_info.h" 2>/dev/null
+}
