@@ -14,6 +14,7 @@
 # a loaded machine gives low figures), 1 otherwise.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. bench/lib/hpcc.sh
 BUILD=${BUILD:-build}
 N=${HPL_BENCH_N:-20000}
 NB=${HPL_BENCH_NB:-192}
@@ -56,44 +57,7 @@ if command -v hpcc >/dev/null 2>&1 && [ "${HPL_BENCH_HPCC:-1}" = 1 ]; then
     echo "== hpl: netlib HPL (hpcc) at the same N, NB and grid"
     H=$OUT/hpcc
     mkdir -p "$H"
-    cat >"$H/hpccinf.txt" <<DAT
-HPLinpack benchmark input file
-Innovative Computing Laboratory, University of Tennessee
-HPL.out      output file name (if any)
-8            device out (6=stdout,7=stderr,file)
-1            # of problems sizes (N)
-$N           Ns
-1            # of NBs
-$NB          NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-1            Ps
-$RANKS       Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-1            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-2            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-0            L1 in (0=transposed,1=no-transposed) form
-0            U  in (0=transposed,1=no-transposed) form
-1            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
-##### This line (no. 32) is ignored (it serves as a separator). ######
-0                               Number of additional problem sizes for PTRANS
-1200 10000 30000                values of N
-0                               number of additional blocking sizes for PTRANS
-40 9 8 13 13 20 16 32 64        values of NB
-DAT
+    write_hpccinf "$H/hpccinf.txt" "$N" "$NB" 1 "$RANKS" 8
     (cd "$H" && OPENBLAS_NUM_THREADS=1 mpirun --bind-to core -np "$RANKS" -x OPENBLAS_NUM_THREADS \
         hpcc >"$H/hpcc.log" 2>&1)
     netlib=$(awk -F= '/^HPL_Tflops=/ {printf "%.2f", $2 * 1000}' "$H/hpccoutf.txt" 2>/dev/null)

@@ -11,6 +11,7 @@
 # Run on a quiet machine: the figures are only as good as the machine is idle.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+. bench/lib/hpcc.sh
 BUILD=${BUILD:-build}
 EXA=$BUILD/bin/exa-stream
 NTIMES=${STREAM_BENCH_NTIMES:-20}
@@ -80,44 +81,7 @@ if ! command -v hpcc >/dev/null 2>&1; then
 fi
 elems=$(awk '/^Array size/ { print $4 }' "$TMP/nt1")
 hpl_n=$(awk -v e="$elems" 'BEGIN { n = int(sqrt(e * 3) / 64 + 1) * 64; print n }')
-cat >"$TMP/hpccinf.txt" <<EOF
-HPLinpack benchmark input file
-Innovative Computing Laboratory, University of Tennessee
-HPL.out      output file name (if any)
-6            device out (6=stdout,7=stderr,file)
-1            # of problems sizes (N)
-$hpl_n       Ns
-1            # of NBs
-192          NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-1            Ps
-1            Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-1            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-2            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-0            L1 in (0=transposed,1=no-transposed) form
-0            U  in (0=transposed,1=no-transposed) form
-1            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
-##### This line (no. 32) is ignored (it serves as a separator). ######
-0                               Number of additional problem sizes for PTRANS
-1200 10000 30000                values of N
-0                               number of additional blocking sizes for PTRANS
-40 9 8 13 13 20 16 32 64        values of NB
-EOF
+write_hpccinf "$TMP/hpccinf.txt" "$hpl_n" 192 1 1 6
 # Debian's hpcc is built without OpenMP (its STREAM_Threads is 1), so one run with one thread,
 # compared with exa-stream's 1-thread figures.
 mkdir -p "$TMP/hpcc"
