@@ -154,20 +154,11 @@ static void comm_best_point(void *ctx, const char *series, double size, double v
     }
 }
 
-static double energy_field(const json_t *obj, int power)
+/* A number from the record's counters.energy (see docs/counters.md), NAN when absent. */
+static double energy_field(const json_t *energy, const char *key)
 {
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)obj, k, v) {
-        if (!json_is_number(v))
-            continue;
-        size_t l = strlen(k);
-        if (!power && (strstr(k, "joule") || (l > 2 && !strcmp(k + l - 2, "_j"))))
-            return json_number_value(v);
-        if (power && (strstr(k, "watt") || (l > 2 && !strcmp(k + l - 2, "_w"))))
-            return json_number_value(v);
-    }
-    return NAN;
+    const json_t *v = json_object_get(energy, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 struct npoint {
@@ -261,10 +252,11 @@ void rp_summarize(const struct rd_set *set, struct rp_summary *s)
     }
     if (!isnan(s->rpeak) && s->rpeak > 0)
         s->efficiency = s->rmax / s->rpeak;
-    const json_t *energy = json_object_get(top->rec, "energy");
-    if (json_is_object(energy)) {
-        s->energy_j = energy_field(energy, 0);
-        s->power_w = energy_field(energy, 1);
+    /* Energy is measured with the counters (--papi), and only where a source exists. */
+    const json_t *energy = json_object_get(json_object_get(top->rec, "counters"), "energy");
+    if (json_is_true(json_object_get(energy, "available"))) {
+        s->energy_j = energy_field(energy, "joules");
+        s->power_w = energy_field(energy, "average_watts");
     }
 }
 

@@ -50,6 +50,7 @@ int main(int argc, char **argv)
     if (exa_mpi_any(c.comm, comm_watchdog_start(&c) != 0))
         exa_input_error("could not start the watchdog thread (--timeout 0 runs without it)");
     c.counters = exa_counters_open(c.opt.papi);
+    exa_counters_set_threads(c.counters, 1); /* no OpenMP team beside the ranks being timed */
     comm_record_begin(&c, argc, argv);
 
     status = c.test->run ? c.test->run(&c, argc, argv) : comm_sweep(&c, argc, argv);

@@ -31,10 +31,13 @@ struct hpl_run {
 };
 
 /* Options and facts that hold for the whole invocation. */
+struct exa_counters;
+
 struct hpl_options {
     const char *dat_path;      /* NULL: command line only */
     const char *json_path;
     const char *papi;
+    struct exa_counters *counters; /* opened once on every rank from papi (NULL: none) */
     const char *dump_path;     /* test option */
     double threshold;
     double mem_fraction;       /* 0: off */

@@ -228,7 +228,8 @@ static int run_one(struct hpl_options *o, const struct hpl_run *run, struct hpl_
                   m.nq);
     hpl_gen_local(&m, &g, o->seed, o->matrix_kind);
 
-    struct exa_counters *ctr = exa_counters_open(o->papi);
+    struct exa_counters *ctr = o->counters;
+    exa_counters_reset(ctr);
     struct hpl_times t;
     memset(&t, 0, sizeof t);
     MPI_Barrier(g.comm);
@@ -279,8 +280,9 @@ static int run_one(struct hpl_options *o, const struct hpl_run *run, struct hpl_
     MPI_Gather(t.phase, HPL_PH_COUNT, MPI_DOUBLE, r->phases, HPL_PH_COUNT, MPI_DOUBLE, 0, g.comm);
     MPI_Gather(&rss, 1, MPI_DOUBLE, r->rss, 1, MPI_DOUBLE, 0, g.comm);
     r->matrix_bytes = hpl_matrix_bytes(run->n, nb, m.mp, m.nq);
+    exa_counters_set_model(ctr, "flops", 2.0 / 3.0 * n * n * n + 1.5 * n * n);
+    exa_counters_energy_efficiency(ctr, r->gflops);
     json_t *counters = exa_counters_report(ctr, g.comm);
-    exa_counters_close(ctr);
     hpl_matrix_free(&m);
     hpl_grid_free(&g);
     if (grank == 0)
@@ -419,6 +421,11 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         o.dat_path = av[optind];
     if (o.json_path)
         exa_check_json_path(o.json_path);
+
+    /* Opened on every rank before the grid is formed, so that an unknown event name is a usage
+     * error all ranks see, idle ranks outside P x Q included. HPL has no OpenMP regions. */
+    o.counters = exa_counters_open(o.papi);
+    exa_counters_set_threads(o.counters, 1);
 
     struct hpl_dat dat;
     if (o.dat_path) {
@@ -583,6 +590,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         if (o.out != stdout && o.out != stderr)
             fclose(o.out);
     }
+    exa_counters_close(o.counters);
     json_decref(prov);
     free(runs);
     free(av);

@@ -248,6 +248,12 @@ int stream_main(int argc, char **argv, const struct stream_backend *backend)
 
     verify(&run, state, dot);
     stream_check_run_rules(&run);
+    /* The traffic model the counters are compared with: every counted iteration of every kernel
+     * on every rank, warm-up included, as the counted region includes it. */
+    double modelled_bytes = 0;
+    for (int k = 0; k < run.nk; k++)
+        modelled_bytes += stream_kernel_bytes(run.kernels[k], n) * ntimes * run.nranks;
+    exa_counters_set_model(counters, "bytes", modelled_bytes);
     run.counters = exa_counters_report(counters, run.comm);
 
     stream_print_table(&run);

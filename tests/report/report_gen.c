@@ -196,7 +196,9 @@ static void hpl(int nodes, int p, int q, long n, int rep, int fail)
                                                      "comparison", "<"));
     if (fail)
         json_object_set_new(r, "valid", json_false());
-    json_object_set_new(r, "energy", json_pack("{s:f, s:f}", "energy_j", 250.0 * nodes * t, "power_w", 250.0 * nodes));
+    json_object_set_new(r, "counters",
+                        json_pack("{s:{}, s:{s:b, s:f, s:f, s:f}}", "events", "energy", "available", 1,
+                                  "joules", 250.0 * nodes * t, "seconds", t, "average_watts", 250.0 * nodes));
     emit(r, "hpl", "hpl", NULL, nodes, ranks, 1, json_pack("{s:I, s:i, s:i, s:i}", "n", (json_int_t)n, "nb", 192, "p", p, "q", q),
          rep, fail ? "verification-failed" : "valid");
 }
