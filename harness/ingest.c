@@ -1,6 +1,6 @@
 /* exabench ingest RUN: adds a run to the history database (SQLite; default results/history.db).
  * One transaction per run; a run id already present changes nothing, so ingesting twice is
- * harmless. The schema is in docs/report.md and in history_schema below. */
+ * harmless. The schema is in README.md ("From results to decisions") and in history_schema below. */
 #include <getopt.h>
 #include <libgen.h>
 #include <math.h>

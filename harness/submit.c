@@ -32,7 +32,7 @@ static void usage(void)
            "STREAM Triad per node, latency, bandwidth, energy and Gflop/s per watt where measured),\n"
            "the raw text of every valid HPL, STREAM and comm record with its SHA-256, and a seal: a\n"
            "SHA-256 digest over the records' digests, the run id, the system and the summary\n"
-           "(docs/report.md gives the exact byte layout). 'exabench rank' re-checks all of it.\n\n"
+           "(the README's section on submit gives the exact byte layout). 'exabench rank' re-checks all of it.\n\n"
            "submit refuses (exit 1, naming each reason) a run whose HPL residual check failed, a\n"
            "non-compliant record (compliance.compliant false), a run without a valid HPL record, and\n"
            "an Rmax above Rpeak.\n\n"

@@ -5,7 +5,7 @@
  * Iterations` (collectives, OSU's -f layout), with OSU's field widths and two decimals; MB/s means
  * 10^6 bytes/s as in OSU. Lines starting with '#' are comments, as in OSU.
  *
- * Record (docs/comm.md): results.sizes[] holds one entry per size with the iteration counts, the
+ * Record (docs/results.md (exa-comm records)): results.sizes[] holds one entry per size with the iteration counts, the
  * headline value, statistics over the timing samples (mean, min, max, p50, p99 and the rest of
  * exa_stats) and every sample; metrics "latency_<size>" (us) or "bandwidth_<size>" (GB/s) and
  * "message_rate_<size>" (Mmsg/s) carry the samples for `exabench compare`. */

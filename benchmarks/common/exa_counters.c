@@ -8,7 +8,7 @@
  * other components (uncore, rapl, powercap, nvml) measure a node or device and are counted on the
  * calling thread only. Energy sources (PAPI's powercap, else rapl, else the powercap sysfs tree
  * read directly; nvml) are added to every set.
- * docs/counters.md describes the record fields. */
+ * README.md ("Counters and energy") describes the record fields. */
 #include "exa_counters.h"
 
 #include <ctype.h>

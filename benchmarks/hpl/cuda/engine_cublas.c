@@ -7,7 +7,7 @@
  * stay bounded (they grow to the largest tile seen and are kept between calls). The copies bound
  * the rate: a DGEMM with k = NB does 2*NB flops per element of C while moving 16 bytes of C over
  * the host link, so the engine reaches about NB/8 flops per byte of link bandwidth. Reaching the
- * cuBLAS DGEMM rate needs the trailing matrix resident in GPU memory (docs/cuda.md, "exa-hpl-cuda").
+ * cuBLAS DGEMM rate needs the trailing matrix resident in GPU memory (README.md ("GPU variants"), "exa-hpl-cuda").
  *
  * Every CUDA and cuBLAS call is checked (exa_cuda.h): an error ends the run with exit 1. */
 #include "hpl_cuda.h"
