@@ -80,6 +80,29 @@ static json_t *cpu_topology(void)
     return t;
 }
 
+/* Some virtual machines expose no cache directories in sysfs; glibc still answers from CPUID,
+ * which is a reading too, so it is recorded with its source rather than dropped. */
+static void cpuid_caches(json_t *caches)
+{
+    static const struct { int name; const char *level, *type; } levels[] = {
+        { _SC_LEVEL1_DCACHE_SIZE, "1", "Data" },
+        { _SC_LEVEL1_ICACHE_SIZE, "1", "Instruction" },
+        { _SC_LEVEL2_CACHE_SIZE, "2", "Unified" },
+        { _SC_LEVEL3_CACHE_SIZE, "3", "Unified" },
+        { _SC_LEVEL4_CACHE_SIZE, "4", "Unified" },
+    };
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        long bytes = sysconf(levels[i].name);
+        if (bytes <= 0)
+            continue;
+        char size[32];
+        snprintf(size, sizeof size, "%ldK", bytes / 1024);
+        json_array_append_new(caches, json_pack("{s:s, s:s, s:s, s:s}", "level", levels[i].level,
+                                                "type", levels[i].type, "size", size,
+                                                "source", "cpuid"));
+    }
+}
+
 static json_t *cpu_caches(void)
 {
     json_t *caches = json_array();
@@ -99,6 +122,8 @@ static json_t *cpu_caches(void)
         set_file_string(c, "shared_cpu_list", path);
         json_array_append_new(caches, c);
     }
+    if (json_array_size(caches) == 0)
+        cpuid_caches(caches);
     return caches;
 }
 
