@@ -379,7 +379,9 @@ void exa_counters_suggest(const char *name, int max, char *buf, size_t len)
 
 /* A compiled-in but disabled component that could own a name PAPI did not resolve: NAME:::event
  * syntax, or any non-preset name when perf_event (the CPU's native events) is disabled, as in a
- * container without perf_event_open. Such a name is unavailable, not unknown. NULL when none. */
+ * container without perf_event_open or a VM whose PMU libpfm4 does not know. Such a name is
+ * unavailable, not unknown; a preset-like name (any case) stays unknown, since the presets are
+ * listed even then and a typo can be told. NULL when none. */
 static const PAPI_component_info_t *disabled_owner(const char *name)
 {
     int ncomp = PAPI_num_components();
@@ -390,7 +392,7 @@ static const PAPI_component_info_t *disabled_owner(const char *name)
         size_t len = strlen(info->name);
         if (len && strncmp(name, info->name, len) == 0 && strncmp(name + len, ":::", 3) == 0)
             return info;
-        if (strcmp(info->name, "perf_event") == 0 && strncmp(name, "PAPI_", 5) != 0 &&
+        if (strcmp(info->name, "perf_event") == 0 && strncasecmp(name, "PAPI_", 5) != 0 &&
             !strstr(name, ":::"))
             return info;
     }
@@ -1119,10 +1121,14 @@ void exa_counters_print(FILE *out, const json_t *report)
     const json_t *derived = json_object_get(report, "derived");
     const json_t *energy = json_object_get(report, "energy");
     const json_t *per_rank = json_object_get(json_object_get(report, "region"), "seconds_per_rank");
-    fprintf(out, "Counters (PAPI %s, timed region only, %zu rank(s) x %lld thread(s) summed)\n",
-            json_string_value(json_object_get(report, "papi_version")) ?: "?",
-            json_array_size(per_rank),
-            (long long)json_integer_value(json_object_get(report, "threads_per_rank")));
+    const char *version = json_string_value(json_object_get(report, "papi_version")) ?: "?";
+    long long threads = json_integer_value(json_object_get(report, "threads_per_rank"));
+    if (threads > 0)
+        fprintf(out, "Counters (PAPI %s, timed region only, %zu rank(s) x %lld thread(s) summed)\n",
+                version, json_array_size(per_rank), threads);
+    else    /* no event group could start: nothing was counted on any thread */
+        fprintf(out, "Counters (PAPI %s, timed region only, %zu rank(s), no event counted)\n",
+                version, json_array_size(per_rank));
     if (json_object_size(events) > 0)
         fprintf(out, "  %-32s %18s %18s %18s\n", "event", "sum", "min", "max");
     const char *name;

@@ -6,13 +6,14 @@
 # (or measured where a source exists), models give derived figures, and the inventory lists what
 # `exabench sysinfo --counters` shows.
 source "$(dirname "$0")/../lib/tap.sh"
+papi_inventory || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
 PROBE=$TOOLS/counters_probe
-[ -x "$PROBE" ] || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
-"$PROBE" --inventory >"$T/inv.json" 2>&1
 py() { python3 -c "import json,sys; inv=json.load(open('$T/inv.json')); $1"; }
-py 'sys.exit(0 if inv["papi"]["available"] else 1)' ||
+inventory_has "$PAPI_AVAILABLE" ||
     skip_all "this build has no PAPI (tests/counters/lists.t checks that --papi says so)"
-py 'sys.exit(0 if any("perf::TASK-CLOCK" in c["countable"] for c in inv["components"]) else 1)' ||
+inventory_has "$PERF_EVENT_ACTIVE" ||
+    skip_all "PAPI's perf_event component is disabled here (lists.t and benchmarks.t check that runs say so)"
+inventory_has "$TASK_CLOCK_COUNTS" ||
     skip_all "perf_event can not count software events here (perf_event_paranoid or a container?)"
 EV='r["counters"]["events"]'
 

@@ -3,13 +3,11 @@
 # rank order, and sum, min and max agree with them; an unknown event name exits 2 on every rank
 # with one message (rank 0 prints); unavailable events stay unavailable for the whole run.
 source "$(dirname "$0")/../lib/tap.sh"
+papi_inventory || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
 PROBE=$TOOLS/counters_probe
-[ -x "$PROBE" ] || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
-"$PROBE" --inventory >"$T/inv.json" 2>&1
-python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["papi"]["available"] else 1)' "$T/inv.json" ||
+inventory_has "$PAPI_AVAILABLE" ||
     skip_all "this build has no PAPI (tests/counters/lists.t checks that --papi says so)"
-python3 -c 'import json,sys; sys.exit(0 if any("perf::TASK-CLOCK" in c["countable"] for c in json.load(open(sys.argv[1]))["components"]) else 1)' "$T/inv.json" ||
-    skip_all "perf_event can not count software events here"
+inventory_has "$TASK_CLOCK_COUNTS" || skip_all "perf_event can not count software events here"
 EV='r["counters"]["events"]'
 
 # only rank 1 touches 32 MiB (8192 faults): per_rank[1] must hold them, per_rank[0] not

@@ -49,6 +49,21 @@ PY
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 done_testing() { echo "1..$_tap_n"; [ $_tap_failed -eq 0 ]; }
+# PAPI's view of this machine (counters_probe --inventory) for the counters tests: papi_inventory
+# writes $T/inv.json (false when the probe is not built); inventory_has EXPR evaluates a Python
+# expression on it as inv.
+papi_inventory() {
+    [ -x "$TOOLS/counters_probe" ] || return 1
+    "$TOOLS/counters_probe" --inventory >"$T/inv.json" 2>&1
+    return 0
+}
+inventory_has() {
+    python3 -c 'import json,sys; inv=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+        "$T/inv.json" "$1" 2>/dev/null
+}
+PAPI_AVAILABLE='inv["papi"]["available"]'
+PERF_EVENT_ACTIVE='any(c["name"] == "perf_event" and c["active"] for c in inv["components"])'
+TASK_CLOCK_COUNTS='any("perf::TASK-CLOCK" in c["countable"] for c in inv["components"])'
 have_papi() {  # true when the binaries under test were built with PAPI (not PAPI=0)
     grep -q 'EXA_BUILD_PAPI 1' "$EXA_ROOT/$BUILD/gen/build_info.h" 2>/dev/null
 }
