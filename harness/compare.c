@@ -375,9 +375,7 @@ int cmd_compare(int argc, char **argv)
     /* Static and not freed at the end: freeing two runs of 10 000 records costs more than the
      * exit that reclaims them, and static storage keeps them reachable for leak checkers. */
     static struct rd_set A, B;
-    if (rd_load(argv[optind], &A, err, sizeof err) != 0)
-        exa_input_error("%s", err);
-    if (rd_load(argv[optind + 1], &B, err, sizeof err) != 0)
+    if (rd_load_two(argv[optind], &A, argv[optind + 1], &B, err, sizeof err) != 0)
         exa_input_error("%s", err);
 
     struct index ia, ib, lb;

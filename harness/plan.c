@@ -333,16 +333,6 @@ static void plan_usage(FILE *out)
             "FILE:LINE:COLUMN).\n");
 }
 
-static int selected(const struct strlist *only, const char *name)
-{
-    if (!only->n)
-        return 1;
-    for (size_t i = 0; i < only->n; i++)
-        if (!strcmp(only->v[i], name))
-            return 1;
-    return 0;
-}
-
 int cmd_plan(int argc, char **argv)
 {
     int as_json = 0;
@@ -356,12 +346,7 @@ int cmd_plan(int argc, char **argv)
         } else if (!strcmp(a, "--json")) {
             as_json = 1;
         } else if (!strcmp(a, "--only")) {
-            if (i + 1 >= argc || argv[i + 1][0] == '-')
-                exa_usage_error("--only needs at least one benchmark entry name");
-            while (i + 1 < argc && argv[i + 1][0] != '-' && (i + 2 < argc || file))
-                strlist_push(&only, argv[++i]);
-            if (!only.n)
-                exa_usage_error("--only needs at least one benchmark entry name");
+            suite_take_only(argc, argv, &i, file != NULL, &only);
         } else if (a[0] == '-' && a[1]) {
             exa_usage_error("plan: unknown option '%s'", a);
         } else if (!file) {
@@ -378,17 +363,10 @@ int cmd_plan(int argc, char **argv)
         strlist_free(&only);
         return EXA_EXIT_USAGE;
     }
-    for (size_t i = 0; i < only.n; i++) {
-        int found = 0;
-        for (size_t j = 0; j < s.n_bench; j++)
-            found |= !strcmp(s.bench[j].name, only.v[i]);
-        if (!found) {
-            fprintf(stderr, "exabench: error: --only %s: no benchmark entry of that name in %s\n",
-                    only.v[i], file);
-            suite_free(&s);
-            strlist_free(&only);
-            return EXA_EXIT_USAGE;
-        }
+    if (suite_check_only(&s, &only) != 0) {
+        suite_free(&s);
+        strlist_free(&only);
+        return EXA_EXIT_USAGE;
     }
     struct plan p;
     if (plan_build(&s, &p) != 0) {
@@ -401,7 +379,7 @@ int cmd_plan(int argc, char **argv)
     size_t shown = 0;
     for (size_t i = 0; i < p.n; i++) {
         struct run *r = &p.runs[i];
-        if (!selected(&only, r->entry->name))
+        if (!suite_selected(&only, r->entry->name))
             continue;
         char record[256];
         snprintf(record, sizeof record, "records/%s.json", r->id);

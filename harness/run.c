@@ -574,10 +574,7 @@ int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--screen")) {
             screen_first = 1;
         } else if (!strcmp(a, "--only")) {
-            while (i + 1 < argc && argv[i + 1][0] != '-' && (i + 2 < argc || file))
-                strlist_push(&only, argv[++i]);
-            if (!only.n)
-                exa_usage_error("--only needs at least one benchmark entry name");
+            suite_take_only(argc, argv, &i, file != NULL, &only);
         } else if (a[0] == '-' && a[1]) {
             exa_usage_error("run: unknown option '%s'", a);
         } else if (!file) {
@@ -635,16 +632,10 @@ int cmd_run(int argc, char **argv)
             strlist_free(&only);
             return EXA_EXIT_USAGE;
         }
-        for (size_t i = 0; i < only.n; i++) {
-            int found = 0;
-            for (size_t j = 0; j < s.n_bench; j++)
-                found |= !strcmp(s.bench[j].name, only.v[i]);
-            if (!found) {
-                fprintf(stderr, "exabench: error: --only %s: no benchmark entry of that name in %s\n", only.v[i], file);
-                suite_free(&s);
-                strlist_free(&only);
-                return EXA_EXIT_USAGE;
-            }
+        if (suite_check_only(&s, &only) != 0) {
+            suite_free(&s);
+            strlist_free(&only);
+            return EXA_EXIT_USAGE;
         }
         if (screen_first && !s.screen.present) {
             fprintf(stderr, "%s: error: --screen: the suite has no 'screen' section\n", file);
@@ -703,10 +694,7 @@ int cmd_run(int argc, char **argv)
             json_array_append_new(ex, json_string(exclude.v[i]));
         json_t *runs = json_object_get(S.manifest, "runs");
         for (size_t i = 0; i < p.n; i++) {
-            int keep = !only.n;
-            for (size_t j = 0; j < only.n; j++)
-                keep |= !strcmp(only.v[j], p.runs[i].entry->name);
-            if (keep)
+            if (suite_selected(&only, p.runs[i].entry->name))
                 json_array_append_new(runs, manifest_run_entry(&s, &p.runs[i], &exclude));
         }
         plan_free(&p);

@@ -37,6 +37,10 @@ struct rd_set {
 
 /* Loads DIR. Returns 0, or -1 with "FILE:LINE:COL: reason" (or another clear reason) in err. */
 int rd_load(const char *dir, struct rd_set *set, char *err, size_t errlen);
+/* rd_load of two folders at once (compare's BASE and NEW): their manifests and records are read
+ * side by side on all cores. -1 with the first folder's error, else the second's, in err. */
+int rd_load_two(const char *dir_a, struct rd_set *a, const char *dir_b, struct rd_set *b, char *err,
+                size_t errlen);
 void rd_free(struct rd_set *set);
 
 /* A metric of a run's record: 0 and its value, unit and direction (1 higher is better), or -1. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "exa_cli.h"
 #include "exa_parse.h"
 
 /* ---- small containers ------------------------------------------------------------------------ */
@@ -1112,4 +1113,40 @@ void suite_free(struct suite *s)
     free(sc->stream_binary);
     envlist_free(&s->env);
     memset(s, 0, sizeof *s);
+}
+
+/* ---- --only ------------------------------------------------------------------------------- */
+
+void suite_take_only(int argc, char **argv, int *i, int have_file, struct strlist *only)
+{
+    size_t before = only->n;
+    while (*i + 1 < argc && argv[*i + 1][0] != '-' && (*i + 2 < argc || have_file))
+        strlist_push(only, argv[++*i]);
+    if (only->n == before)
+        exa_usage_error("--only needs at least one benchmark entry name");
+}
+
+int suite_check_only(const struct suite *s, const struct strlist *only)
+{
+    for (size_t i = 0; i < only->n; i++) {
+        int found = 0;
+        for (size_t j = 0; j < s->n_bench && !found; j++)
+            found = !strcmp(s->bench[j].name, only->v[i]);
+        if (found)
+            continue;
+        fprintf(stderr, "exabench: error: --only %s: no benchmark entry of that name in %s\n",
+                only->v[i], s->file);
+        return -1;
+    }
+    return 0;
+}
+
+int suite_selected(const struct strlist *only, const char *name)
+{
+    if (!only->n)
+        return 1;
+    for (size_t i = 0; i < only->n; i++)
+        if (!strcmp(only->v[i], name))
+            return 1;
+    return 0;
 }

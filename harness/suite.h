@@ -131,6 +131,15 @@ struct suite {
 int suite_load(const char *file, struct suite *s);
 void suite_free(struct suite *s);
 
+/* --only NAME... of `plan` and `run`: takes the names after argv[*i] into only, leaving the last
+ * argument for the suite file while none has been seen (have_file 0); exits 2 when none follows. */
+void suite_take_only(int argc, char **argv, int *i, int have_file, struct strlist *only);
+/* 0 when every name in only is a benchmark entry of s; otherwise prints which is not and returns
+ * -1 (the command exits 2). */
+int suite_check_only(const struct suite *s, const struct strlist *only);
+/* Whether --only keeps the entry called name (an empty list keeps every entry). */
+int suite_selected(const struct strlist *only, const char *name);
+
 /* Parses "A..B", "A..B xK", "A..B +K", or a single value; values may carry size suffixes (4K).
  * Returns 0, or -1 with the reason in err ("empty range 8..4"). */
 int parse_range_list(const char *text, struct u64list *out, char *err, size_t errlen);

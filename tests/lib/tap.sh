@@ -37,6 +37,11 @@ output_has() {  # output_has DESCRIPTION PATTERN: the last command's output matc
     [ $rc -eq 0 ] || { echo "# output lacks /$2/:"; tail -n 10 "$T/last.out" | sed 's/^/#   /'; }
     ok $rc "$1"
 }
+output_lacks() {  # output_lacks DESCRIPTION PATTERN: the last command's output does not match PATTERN
+    ! grep -Eq -- "$2" "$T/last.out"; local rc=$?
+    [ $rc -eq 0 ] || { echo "# output has /$2/:"; grep -E -- "$2" "$T/last.out" | head -n 5 | sed 's/^/#   /'; }
+    ok $rc "$1"
+}
 json_true() {  # json_true DESCRIPTION FILE JQ-LIKE-PYTHON-EXPR: evaluates a Python expression on r=json
     python3 - "$2" "$3" <<'PY' >/dev/null 2>"$T/json.err"
 import json, sys

@@ -40,6 +40,18 @@ static void test_valid(void **state)
     assert_ptr_equal(json_object_get(a, "provenance"), json_object_get(b, "provenance"));
     json_decref(a);
     json_decref(b);
+    /* Member names with escapes or beyond ASCII are decoded, plain ones copied. */
+    r = scan("{\"v\\u0061lid\": true, \"na\u00efve\": 1, \"t\\\"q\": 2, \"\": 3}", err);
+    assert_non_null(r);
+    assert_true(json_is_true(json_object_get(r, "valid")));
+    assert_int_equal(json_integer_value(json_object_get(r, "na\u00efve")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r, "t\"q")), 2);
+    assert_int_equal(json_integer_value(json_object_get(r, "")), 3);
+    json_decref(r);
+    /* A name that decodes like an earlier one is a duplicate. */
+    r = scan("{\"valid\": true, \"v\\u0061lid\": false}", err);
+    assert_null(r);
+    assert_non_null(strstr(err, "duplicate object key"));
     /* Not an object: parsed whole. */
     r = scan(" [1, 2] ", err);
     assert_int_equal(json_array_size(r), 2);
