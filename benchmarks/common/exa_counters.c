@@ -1121,14 +1121,13 @@ void exa_counters_print(FILE *out, const json_t *report)
     const json_t *derived = json_object_get(report, "derived");
     const json_t *energy = json_object_get(report, "energy");
     const json_t *per_rank = json_object_get(json_object_get(report, "region"), "seconds_per_rank");
-    const char *version = json_string_value(json_object_get(report, "papi_version")) ?: "?";
     long long threads = json_integer_value(json_object_get(report, "threads_per_rank"));
+    fprintf(out, "Counters (PAPI %s, timed region only, %zu rank(s)",
+            json_string_value(json_object_get(report, "papi_version")) ?: "?", json_array_size(per_rank));
     if (threads > 0)
-        fprintf(out, "Counters (PAPI %s, timed region only, %zu rank(s) x %lld thread(s) summed)\n",
-                version, json_array_size(per_rank), threads);
+        fprintf(out, " x %lld thread(s) summed)\n", threads);
     else    /* no event group could start: nothing was counted on any thread */
-        fprintf(out, "Counters (PAPI %s, timed region only, %zu rank(s), no event counted)\n",
-                version, json_array_size(per_rank));
+        fprintf(out, ", no event counted)\n");
     if (json_object_size(events) > 0)
         fprintf(out, "  %-32s %18s %18s %18s\n", "event", "sum", "min", "max");
     const char *name;
