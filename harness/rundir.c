@@ -73,11 +73,7 @@ static json_t *parse_file(const char *path, int record, char *err, size_t errlen
     close(fd);
     if (record)
         return rd_scan_record(buf, n, path, err, errlen);
-    json_error_t je;
-    json_t *j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
-    if (!j)
-        snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column, je.text);
-    return j;
+    return rd_parse_json(buf, n, path, err, errlen);
 }
 
 /* Loads and checks one record file. */

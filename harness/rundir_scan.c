@@ -1,10 +1,16 @@
-/* A validating JSON scanner that locates the top-level members of a record without building the
- * ones the reporting commands do not read. See rundir_scan.h. */
+/* A validating JSON parser for the reporting commands: one pass over the text checks the RFC 8259
+ * grammar (and what jansson refuses besides: invalid UTF-8, lone surrogates, \u0000, duplicate
+ * names, numbers out of range) and builds the values through jansson's constructors, skipping
+ * the members of a record that the reporting commands do not read. See rundir_scan.h. */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rundir_scan.h"
+
+#define MAX_DEPTH 512
 
 struct scan {
     const char *start, *p, *end;
@@ -25,40 +31,194 @@ static int fail(struct scan *s, const char *why)
     return -1;
 }
 
-static int hex(char c)
+static int hexval(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
 
-static int string(struct scan *s)
+/* The code unit of "\uXXXX" at p (p at the backslash, 6 bytes available), or -1. */
+static long hex4(const char *p)
+{
+    if (p[0] != '\\' || p[1] != 'u')
+        return -1;
+    long v = 0;
+    for (int i = 2; i < 6; i++) {
+        int h = hexval(p[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (first byte >= 0x80), 0 when it is not one:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0], cp;
+    size_t n;
+    if (c < 0xC2)
+        return 0;
+    else if (c < 0xE0)
+        n = 2, cp = c & 0x1F;
+    else if (c < 0xF0)
+        n = 3, cp = c & 0x0F;
+    else if (c < 0xF5)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if ((size_t)(end - p) < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/* Checks one escape at s->p (the backslash) and steps over it. */
+static int escape(struct scan *s)
+{
+    s->p++;
+    if (s->p >= s->end)
+        return fail(s, "premature end of input in a string");
+    if (*s->p != 'u') {
+        if (!*s->p || !strchr("\"\\/bfnrt", *s->p))
+            return fail(s, "invalid escape");
+        s->p++;
+        return 0;
+    }
+    long cp = s->end - s->p >= 5 ? hex4(s->p - 1) : -1;
+    if (cp < 0)
+        return fail(s, "invalid \\u escape");
+    if (cp == 0)
+        return fail(s, "\\u0000 is not allowed");
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return fail(s, "invalid Unicode escape (a lone low surrogate)");
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        long lo = s->end - s->p >= 11 ? hex4(s->p + 5) : -1;
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return fail(s, "invalid Unicode escape (a high surrogate without its low half)");
+        s->p += 6;
+    }
+    s->p += 5;
+    return 0;
+}
+
+/* Scans a string at s->p. Its body (between the quotes) is [*b, *e); *esc says whether it holds
+ * escapes. */
+static int string(struct scan *s, const char **b, const char **e, int *esc)
 {
     if (s->p >= s->end || *s->p != '"')
         return fail(s, "expected a string");
     s->p++;
+    *b = s->p;
+    *esc = 0;
     while (s->p < s->end) {
         unsigned char c = (unsigned char)*s->p;
         if (c == '"') {
-            s->p++;
+            *e = s->p++;
             return 0;
         }
         if (c < 0x20)
             return fail(s, "control character in a string");
         if (c == '\\') {
-            s->p++;
-            if (s->p >= s->end)
-                break;
-            char e = *s->p;
-            if (e == 'u') {
-                if (s->end - s->p < 5 || !hex(s->p[1]) || !hex(s->p[2]) || !hex(s->p[3]) || !hex(s->p[4]))
-                    return fail(s, "invalid \\u escape");
-                s->p += 4;
-            } else if (!strchr("\"\\/bfnrt", e) || !e) {
-                return fail(s, "invalid escape");
-            }
+            *esc = 1;
+            if (escape(s))
+                return -1;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)s->p, (const unsigned char *)s->end);
+            if (!n)
+                return fail(s, "invalid UTF-8");
+            s->p += n;
+            continue;
         }
         s->p++;
     }
     return fail(s, "premature end of input in a string");
+}
+
+static size_t utf8_put(unsigned long cp, char *o)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decodes a checked string body with escapes into out (at most e - b bytes); returns the length. */
+static size_t unescape(const char *b, const char *e, char *out)
+{
+    char *o = out;
+    while (b < e) {
+        if (*b != '\\') {
+            *o++ = *b++;
+            continue;
+        }
+        char x = b[1];
+        if (x == 'u') {
+            unsigned long cp = (unsigned long)hex4(b);
+            b += 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned long)hex4(b) - 0xDC00);
+                b += 6;
+            }
+            o += utf8_put(cp, o);
+            continue;
+        }
+        b += 2;
+        switch (x) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        default: *o++ = x;  /* " \ / */
+        }
+    }
+    return (size_t)(o - out);
+}
+
+/* The text of a checked string body, decoded: a pointer into the input when it has no escapes,
+ * else into buf (or a malloc'd block, returned in *heap, when buf is too small). */
+static const char *string_text(const char *b, const char *e, int esc, char *buf, size_t cap, char **heap,
+                               size_t *len)
+{
+    *heap = NULL;
+    if (!esc) {
+        *len = (size_t)(e - b);
+        return b;
+    }
+    char *out = (size_t)(e - b) <= cap ? buf : (*heap = malloc((size_t)(e - b) + 1));
+    *len = unescape(b, e, out);
+    return out;
 }
 
 static int digits(struct scan *s)
@@ -69,8 +229,42 @@ static int digits(struct scan *s)
     return s->p > b ? 0 : fail(s, "invalid number");
 }
 
-static int number(struct scan *s)
+/* Converts a checked number [b, e): an integer when it has no fraction or exponent (as jansson). */
+static int convert(struct scan *s, const char *b, const char *e, int is_int, json_t **out)
 {
+    size_t n = (size_t)(e - b);
+    char small[64], *t = n < sizeof small ? small : malloc(n + 1);
+    memcpy(t, b, n);
+    t[n] = '\0';
+    errno = 0;
+    int rc = 0;
+    if (is_int) {
+        long long v = strtoll(t, NULL, 10);
+        if (errno == ERANGE) {
+            s->p = b;
+            rc = fail(s, v < 0 ? "too big negative integer" : "too big integer");
+        } else if (out) {
+            *out = json_integer(v);
+        }
+    } else {
+        double d = strtod(t, NULL);
+        if (errno == ERANGE && isinf(d)) {
+            s->p = b;
+            rc = fail(s, "real number overflow");
+        } else if (out) {
+            *out = json_real(d);
+        }
+    }
+    if (t != small)
+        free(t);
+    return rc;
+}
+
+static int number(struct scan *s, json_t **out)
+{
+    const char *b = s->p;
+    int is_int = 1;
+    size_t exp_digits = 0;
     if (s->p < s->end && *s->p == '-')
         s->p++;
     if (s->p < s->end && *s->p == '0')
@@ -78,104 +272,181 @@ static int number(struct scan *s)
     else if (digits(s))
         return -1;
     if (s->p < s->end && *s->p == '.') {
+        is_int = 0;
         s->p++;
         if (digits(s))
             return -1;
     }
     if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+        is_int = 0;
         s->p++;
         if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
             s->p++;
+        const char *d = s->p;
         if (digits(s))
             return -1;
+        exp_digits = (size_t)(s->p - d);
     }
+    size_t n = (size_t)(s->p - b);
+    /* Values that are only checked are converted only where they could be out of range. */
+    if (out || (is_int ? n > 18 : exp_digits >= 3 || n > 200))
+        return convert(s, b, s->p, is_int, out);
     return 0;
 }
 
-static int literal(struct scan *s, const char *word)
+static int literal(struct scan *s, const char *word, json_t *(*make)(void), json_t **out)
 {
     size_t n = strlen(word);
     if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
         return fail(s, "invalid token");
     s->p += n;
+    if (out)
+        *out = make();
     return 0;
 }
 
-static int value(struct scan *s);
+static int value(struct scan *s, json_t **out);
 
-static int object(struct scan *s)
+/* Adds NAME (a checked string body) = v to obj; -1 on a duplicate name (s->p put back at it). */
+static int add_member(struct scan *s, json_t *obj, const char *name_at, const char *b, const char *e, int esc,
+                      json_t *v)
 {
+    char buf[256], *heap;
+    size_t len;
+    const char *name = string_text(b, e, esc, buf, sizeof buf, &heap, &len);
+    int rc = 0;
+    if (json_object_getn(obj, name, len)) {
+        s->p = name_at;
+        rc = fail(s, "duplicate object key");
+        json_decref(v);
+    } else {
+        json_object_setn_new_nocheck(obj, name, len, v);
+    }
+    free(heap);
+    return rc;
+}
+
+/* A separator after an element: 1 for ',' (more follow), 0 for the closing one, -1 otherwise. */
+static int next(struct scan *s, char close, const char *why)
+{
+    ws(s);
+    if (s->p < s->end && *s->p == ',') {
+        s->p++;
+        return 1;
+    }
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        return 0;
+    }
+    return fail(s, why);
+}
+
+static int object(struct scan *s, json_t **out)
+{
+    json_t *obj = out ? json_object() : NULL;
     s->p++;
     ws(s);
     if (s->p < s->end && *s->p == '}') {
         s->p++;
-        return 0;
+        goto done;
     }
     for (;;) {
         ws(s);
-        if (string(s))
-            return -1;
+        const char *name_at = s->p, *b, *e;
+        int esc;
+        if (string(s, &b, &e, &esc))
+            goto bad;
         ws(s);
-        if (s->p >= s->end || *s->p != ':')
-            return fail(s, "':' expected");
+        if (s->p >= s->end || *s->p != ':') {
+            fail(s, "':' expected");
+            goto bad;
+        }
         s->p++;
-        if (value(s))
-            return -1;
-        ws(s);
-        if (s->p < s->end && *s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (s->p < s->end && *s->p == '}') {
-            s->p++;
-            return 0;
-        }
-        return fail(s, "',' or '}' expected");
+        json_t *v = NULL;
+        if (value(s, obj ? &v : NULL))
+            goto bad;
+        if (obj && add_member(s, obj, name_at, b, e, esc, v))
+            goto bad;
+        int more = next(s, '}', "',' or '}' expected");
+        if (more < 0)
+            goto bad;
+        if (!more)
+            break;
     }
+done:
+    if (out)
+        *out = obj;
+    return 0;
+bad:
+    json_decref(obj);
+    return -1;
 }
 
-static int array(struct scan *s)
+static int array(struct scan *s, json_t **out)
 {
+    json_t *arr = out ? json_array() : NULL;
     s->p++;
     ws(s);
     if (s->p < s->end && *s->p == ']') {
         s->p++;
-        return 0;
+        goto done;
     }
     for (;;) {
-        if (value(s))
-            return -1;
-        ws(s);
-        if (s->p < s->end && *s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (s->p < s->end && *s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        return fail(s, "',' or ']' expected");
+        json_t *v = NULL;
+        if (value(s, arr ? &v : NULL))
+            goto bad;
+        if (arr)
+            json_array_append_new(arr, v);
+        int more = next(s, ']', "',' or ']' expected");
+        if (more < 0)
+            goto bad;
+        if (!more)
+            break;
     }
+done:
+    if (out)
+        *out = arr;
+    return 0;
+bad:
+    json_decref(arr);
+    return -1;
 }
 
-static int value(struct scan *s)
+static int string_value(struct scan *s, json_t **out)
+{
+    const char *b, *e;
+    int esc;
+    if (string(s, &b, &e, &esc))
+        return -1;
+    if (out) {
+        char buf[256], *heap;
+        size_t len;
+        const char *t = string_text(b, e, esc, buf, sizeof buf, &heap, &len);
+        *out = json_stringn_nocheck(t, len);
+        free(heap);
+    }
+    return 0;
+}
+
+/* Scans one value at s->p (after white space); when out is not NULL, builds it there. */
+static int value(struct scan *s, json_t **out)
 {
     ws(s);
     if (s->p >= s->end)
         return fail(s, "premature end of input");
-    if (++s->depth > 512)
+    if (++s->depth > MAX_DEPTH)
         return fail(s, "too deeply nested");
     int rc;
     switch (*s->p) {
-    case '{': rc = object(s); break;
-    case '[': rc = array(s); break;
-    case '"': rc = string(s); break;
-    case 't': rc = literal(s, "true"); break;
-    case 'f': rc = literal(s, "false"); break;
-    case 'n': rc = literal(s, "null"); break;
+    case '{': rc = object(s, out); break;
+    case '[': rc = array(s, out); break;
+    case '"': rc = string_value(s, out); break;
+    case 't': rc = literal(s, "true", json_true, out); break;
+    case 'f': rc = literal(s, "false", json_false, out); break;
+    case 'n': rc = literal(s, "null", json_null, out); break;
     default:
         if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
-            rc = number(s);
+            rc = number(s, out);
         else
             rc = fail(s, "invalid token");
     }
@@ -195,6 +466,42 @@ static void position(const struct scan *s, int *line, int *col)
     *col = (int)(s->p - bol) + 1;
 }
 
+static json_t *error_at(const struct scan *s, const char *path, char *err, size_t errlen)
+{
+    int line, col;
+    position(s, &line, &col);
+    snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", path, line, col, s->why ? s->why : "syntax error");
+    return NULL;
+}
+
+/* Builds the already checked value text[0..len). */
+static json_t *build(const char *text, size_t len)
+{
+    struct scan s = {text, text, text + len, NULL, 0};
+    json_t *v = NULL;
+    return value(&s, &v) == 0 ? v : NULL;
+}
+
+/* Checks that nothing but white space follows the value. */
+static int at_end(struct scan *s)
+{
+    ws(s);
+    return s->p == s->end ? 0 : fail(s, "end of file expected");
+}
+
+json_t *rd_parse_json(const char *text, size_t len, const char *path, char *err, size_t errlen)
+{
+    struct scan s = {text, text, text + len, NULL, 0};
+    json_t *v = NULL;
+    if (value(&s, &v))
+        return error_at(&s, path, err, errlen);
+    if (at_end(&s)) {
+        json_decref(v);
+        return error_at(&s, path, err, errlen);
+    }
+    return v;
+}
+
 /* Per-thread cache of parsed members that records of a run repeat byte for byte (provenance,
  * build facts, compliance, launch), keyed by their exact text. */
 #define PROV_CACHE 64
@@ -205,18 +512,21 @@ static __thread struct {
 } prov_cache[PROV_CACHE];
 static __thread unsigned prov_next;
 
-static int shared_member(const char *key)
+static int shared_member(const char *name, size_t len)
 {
-    return !strcmp(key, "provenance") || !strcmp(key, "exabench") || !strcmp(key, "compliance") ||
-           !strcmp(key, "launch") || !strcmp(key, "timer");
+    static const char *const names[] = {"provenance", "exabench", "compliance", "launch", "timer"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == len && !memcmp(name, names[i], len))
+            return 1;
+    return 0;
 }
 
-static json_t *provenance(const char *text, size_t len)
+static json_t *shared_value(const char *text, size_t len)
 {
     for (unsigned i = 0; i < PROV_CACHE; i++)
         if (prov_cache[i].obj && prov_cache[i].len == len && !memcmp(prov_cache[i].text, text, len))
             return json_incref(prov_cache[i].obj);
-    json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *obj = build(text, len);
     if (!obj)
         return NULL;
     unsigned k = prov_next++ % PROV_CACHE;
@@ -229,127 +539,88 @@ static json_t *provenance(const char *text, size_t len)
     return obj;
 }
 
-/* A member name from its quoted JSON text: copied as it is when plain ASCII without escapes (the
- * names of records), else decoded by jansson. */
-static void key_text(const char *quoted, size_t len, char *key, size_t cap)
+/* Where a record's "results" lies, built only for all-pairs records once "test" is known (it may
+ * come after it). */
+struct deferred {
+    const char *name_at, *b, *e, *val, *val_end;
+    int esc;
+};
+
+static int is_name(const char *b, const char *e, int esc, const char *want)
 {
-    size_t n = len - 2;
-    int plain = n < cap;
-    for (size_t i = 1; plain && i <= n; i++)
-        plain = quoted[i] != '\\' && (unsigned char)quoted[i] < 0x80;
-    if (plain) {
-        memcpy(key, quoted + 1, n);
-        key[n] = '\0';
-        return;
+    return !esc && (size_t)(e - b) == strlen(want) && !memcmp(b, want, (size_t)(e - b));
+}
+
+/* One member of a record's top level: checked, and built unless it is "results" (deferred) or a
+ * shared member (built from the cache). */
+static int record_member(struct scan *s, json_t *rec, struct deferred *results)
+{
+    ws(s);
+    const char *name_at = s->p, *b, *e;
+    int esc;
+    if (string(s, &b, &e, &esc))
+        return -1;
+    ws(s);
+    if (s->p >= s->end || *s->p != ':')
+        return fail(s, "':' expected");
+    s->p++;
+    ws(s);
+    const char *val = s->p;
+    if (is_name(b, e, esc, "results") && results->val) {
+        s->p = name_at;
+        return fail(s, "duplicate object key");
     }
-    json_t *kj = json_loadb(quoted, len, JSON_DECODE_ANY, NULL);
-    snprintf(key, cap, "%s", json_string_value(kj) ? json_string_value(kj) : "");
-    json_decref(kj);
+    int skip = is_name(b, e, esc, "results") || (!esc && shared_member(b, (size_t)(e - b)));
+    json_t *v = NULL;
+    if (value(s, skip ? NULL : &v))
+        return -1;
+    if (!skip)
+        return add_member(s, rec, name_at, b, e, esc, v);
+    if (is_name(b, e, esc, "results")) {
+        *results = (struct deferred){name_at, b, e, val, s->p, esc};
+        return 0;
+    }
+    v = *val == '{' ? shared_value(val, (size_t)(s->p - val)) : build(val, (size_t)(s->p - val));
+    return add_member(s, rec, name_at, b, e, esc, v);
 }
 
 json_t *rd_scan_record(const char *text, size_t len, const char *path, char *err, size_t errlen)
 {
     struct scan s = {text, text, text + len, NULL, 0};
-    struct {
-        const char *key, *val;
-        size_t klen, vlen;
-    } m[64];
-    size_t nm = 0;
-    int is_object = 0;
     ws(&s);
-    if (s.p < s.end && *s.p == '{') {
-        /* The top level by hand, to note where each member's value lies. */
-        is_object = 1;
-        s.p++;
-        ws(&s);
-        if (s.p < s.end && *s.p == '}')
-            s.p++;
-        else
-            for (;;) {
-                ws(&s);
-                const char *k = s.p;
-                if (string(&s))
-                    goto bad;
-                size_t kl = (size_t)(s.p - k);
-                ws(&s);
-                if (s.p >= s.end || *s.p != ':') {
-                    fail(&s, "':' expected");
-                    goto bad;
-                }
-                s.p++;
-                ws(&s);
-                const char *v = s.p;
-                if (value(&s))
-                    goto bad;
-                if (nm < sizeof m / sizeof m[0])
-                    m[nm++] = (typeof(m[0])){k, v, kl, (size_t)(s.p - v)};
-                else
-                    is_object = 2;  /* too many members to track: parse it all */
-                ws(&s);
-                if (s.p < s.end && *s.p == ',') {
-                    s.p++;
-                    continue;
-                }
-                if (s.p < s.end && *s.p == '}') {
-                    s.p++;
-                    break;
-                }
-                fail(&s, "',' or '}' expected");
-                goto bad;
-            }
-    } else if (value(&s)) {
-        goto bad;
-    }
-    ws(&s);
-    if (s.p != s.end) {
-        fail(&s, "end of file expected");
-        goto bad;
-    }
-    if (is_object != 1) {
-        json_error_t je;
-        json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-        if (!j)
-            snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column, je.text);
-        return j;
-    }
-    /* Is it an all-pairs record (whose results the report plots)? */
-    int keep_results = 0;
-    for (size_t i = 0; i < nm; i++)
-        if (m[i].klen == 6 && !memcmp(m[i].key, "\"test\"", 6) && m[i].vlen >= 10 &&
-            memmem(m[i].val, m[i].vlen, "allpairs", 8))
-            keep_results = 1;
+    if (s.p >= s.end || *s.p != '{')
+        return rd_parse_json(text, len, path, err, errlen);
     json_t *rec = json_object();
-    for (size_t i = 0; i < nm; i++) {
-        char key[256];
-        key_text(m[i].key, m[i].klen, key, sizeof key);
-        if (json_object_get(rec, key)) {
-            s.p = m[i].key;
-            fail(&s, "duplicate object key");
-            json_decref(rec);
-            goto bad;
+    struct deferred results = {0};
+    s.p++;
+    ws(&s);
+    if (s.p < s.end && *s.p == '}') {
+        s.p++;
+    } else {
+        for (;;) {
+            if (record_member(&s, rec, &results))
+                goto bad;
+            int more = next(&s, '}', "',' or '}' expected");
+            if (more < 0)
+                goto bad;
+            if (!more)
+                break;
         }
-        json_t *v;
-        if (!strcmp(key, "results") && !keep_results && m[i].val[0] == '{')
-            v = json_object();
-        else if (shared_member(key) && m[i].val[0] == '{')
-            v = provenance(m[i].val, m[i].vlen);
-        else
-            v = json_loadb(m[i].val, m[i].vlen, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
-        if (!v) {
-            s.p = m[i].val;
-            fail(&s, "invalid value (duplicate key or invalid UTF-8)");
-            json_decref(rec);
+    }
+    if (at_end(&s))
+        goto bad;
+    if (results.val) {
+        /* The report plots all-pairs matrices; other records' result tables are not read. */
+        const char *test = json_string_value(json_object_get(rec, "test"));
+        int keep = *results.val != '{' || (test && strstr(test, "allpairs"));
+        json_t *v = keep ? build(results.val, (size_t)(results.val_end - results.val)) : json_object();
+        if (add_member(&s, rec, results.name_at, results.b, results.e, results.esc, v))
             goto bad;
-        }
-        json_object_set_new(rec, key, v);
     }
     return rec;
-bad: {
-    int line, col;
-    position(&s, &line, &col);
-    snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", path, line, col, s.why ? s.why : "syntax error");
-    return NULL;
-}
+bad:
+    json_decref(rec);
+    return error_at(&s, path, err, errlen);
 }
 
 /* ---- an arena for jansson's allocations while records are loaded ----
