@@ -83,7 +83,8 @@ void hpl_gen_local(struct hpl_matrix *m, const struct hpl_grid *g, uint64_t seed
 /* ---------------------------------------------------------------- algorithm and timing */
 struct hpl_algo {
     int nbmin, ndiv, depth;        /* honoured: recursion stop, pieces per level, look-ahead */
-    int pfact, rfact, bcast, swap; /* what HPL.dat asked for (only the implemented ones run) */
+    int pfact, rfact;              /* honoured: HPL_FACT_* of the leaves and recursion levels */
+    int bcast, swap;               /* what HPL.dat asked for (only the implemented ones run) */
     int swap_threshold, l1, u, equil, align;
 };
 
@@ -208,6 +209,7 @@ int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *dat, char 
 /* Fills dat with the defaults used without an HPL.dat. */
 void hpl_dat_defaults(struct hpl_dat *dat);
 /* Letters of the variant codes: PFACT/RFACT 0 L, 1 C, 2 R; BCAST 0..5 as in HPL, 'I' MPI_Ibcast */
+enum { HPL_FACT_LEFT = 0, HPL_FACT_CROUT = 1, HPL_FACT_RIGHT = 2 };  /* HPL.dat's PFACT/RFACT codes */
 extern const char *const hpl_fact_names[3];
 extern const char *const hpl_bcast_names[6];
 extern const char *const hpl_swap_names[3];

@@ -233,28 +233,14 @@ int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *d, char *e
         if (errno || end == tok || *end)
             return fail(&r, "expected a number (threshold), found '%s'", tok);
     }
-    if (list(&r, "PFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->npfact, d->pfacts, &ln))
+    if (list(&r, "PFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->npfact, d->pfacts, NULL))
         return -1;
-    for (int i = 0; i < d->npfact; i++) {
-        int seen = 0;
-        for (int k = 0; k < i; k++)
-            seen |= d->pfacts[k] == d->pfacts[i];
-        if (d->pfacts[i] != 2 && !seen)
-            warn(d, name, ln, "PFACT=%s not implemented, using Right", hpl_fact_names[d->pfacts[i]]);
-    }
     if (list(&r, "NBMINs", 1, 0x7fffffffL, &d->nnbmin, d->nbmins, NULL))
         return -1;
     if (list(&r, "NDIVs", 2, 0x7fffffffL, &d->nndiv, d->ndivs, NULL))
         return -1;
-    if (list(&r, "RFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->nrfact, d->rfacts, &ln))
+    if (list(&r, "RFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->nrfact, d->rfacts, NULL))
         return -1;
-    for (int i = 0; i < d->nrfact; i++) {
-        int seen = 0;
-        for (int k = 0; k < i; k++)
-            seen |= d->rfacts[k] == d->rfacts[i];
-        if (d->rfacts[i] != 2 && !seen)
-            warn(d, name, ln, "RFACT=%s not implemented, using Right", hpl_fact_names[d->rfacts[i]]);
-    }
     if (list(&r, "BCASTs (0 1rg, 1 1rM, 2 2rg, 3 2rM, 4 Lng, 5 LnM)", 0, 5, &d->nbcast,
              d->bcasts, &ln))
         return -1;

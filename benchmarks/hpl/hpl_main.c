@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,9 +34,9 @@ static void usage(void)
 "and reports Gflops = (2/3 N^3 + 3/2 N^2) / time / 1e9. No rank ever holds the whole matrix.\n"
 "\n"
 "With an HPL.dat (netlib's format, unchanged) it runs the cross product of its lists of N, NB,\n"
-"grids, DEPTH, NDIV and NBMIN, as HPL does. Settings that exa-hpl does not implement (PFACT and\n"
-"RFACT other than Right, HPL's own BCAST rings, SWAP other than long, DEPTH above 1, transposed\n"
-"L1/U, equilibration) draw a one-line warning naming them and the run uses exa-hpl's own. The\n"
+"grids, DEPTH, RFACT, NDIV, PFACT and NBMIN, as HPL does. Settings that exa-hpl does not\n"
+"implement (HPL's own BCAST rings, SWAP other than long, DEPTH above 1, transposed L1/U,\n"
+"equilibration) draw a one-line warning naming them and the run uses exa-hpl's own. The\n"
 "options below replace the corresponding HPL.dat lines.\n"
 "\n"
 "Problem:\n"
@@ -52,6 +53,9 @@ static void usage(void)
 "      --depth 0|1      look-ahead depth (default 1)\n"
 "      --nbmin K        panel recursion stops at K columns (default 8)\n"
 "      --ndiv K         panel recursion splits into K pieces (default 2)\n"
+"      --pfact V        panel factorisation of the recursion's leaves: left, crout or right\n"
+"                       (default right; HPL.dat's PFACT)\n"
+"      --rfact V        the same for the recursion's levels (default right; HPL.dat's RFACT)\n"
 "Check and output:\n"
 "      --threshold T    residual threshold (default 16.0). A negative threshold turns the check\n"
 "                       off as in HPL: the run is then non-compliant (never submittable) and\n"
@@ -69,8 +73,8 @@ static void usage(void)
 "      --perturb-solution    perturb x before the residual check (the check must fail)\n"
 "\n"
 "Output: HPL's banner, the 'T/V N NB P Q Time Gflops' lines and the '||Ax-b||_oo/(...)= ...\n"
-"PASSED' lines, so HPL.out parsers work. T/V is W, then R|C (PMAP), DEPTH, I (MPI_Ibcast), R\n"
-"(RFACT Right), NDIV, R (PFACT Right), NBMIN: e.g. WR1IR2R8.\n"
+"PASSED' lines, so HPL.out parsers work. T/V is W, then R|C (PMAP), DEPTH, I (MPI_Ibcast),\n"
+"RFACT (L, C or R), NDIV, PFACT (L, C or R), NBMIN: e.g. WR1IR2R8, WR1IC2L4.\n"
 "\n"
 "Exit status: 0 every run passed its residual check; 1 a run failed it (or the matrix was\n"
 "singular, or the check was off); 2 bad usage or input (nothing was run).\n"
@@ -309,7 +313,17 @@ static void json_path_for(const char *path, int index, int nruns, char *buf, siz
 /* ------------------------------------------------------------------------------------ main */
 
 enum { OPT_NB = 256, OPT_PMAP, OPT_THRESHOLD, OPT_SEED, OPT_MEMFRAC, OPT_JSON, OPT_PAPI,
-       OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_MATRIX, OPT_DUMP, OPT_PERTURB };
+       OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_MATRIX, OPT_DUMP, OPT_PERTURB };
+
+/* --pfact/--rfact: a name (left, crout, right, any case) or HPL.dat's code (0, 1, 2). */
+static long parse_fact(const char *name, const char *text)
+{
+    for (int i = 0; i < 3; i++)
+        if (!strcasecmp(text, hpl_fact_names[i]) || (text[0] == '0' + i && !text[1]))
+            return i;
+    exa_usage_error("%s '%s': expected left, crout or right (or HPL.dat's 0, 1, 2)", name, text);
+    return -1;
+}
 
 static long parse_long_opt(const char *name, const char *text, long lo, long hi)
 {
@@ -337,7 +351,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     struct hpl_options o = {.threshold = 16.0, .seed = 42, .matrix_kind = HPL_GEN_RANDOM,
                             .engine = engine, .hooks = hooks};
     long opt_n = 0, opt_nb = 0, opt_p = 0, opt_q = 0, opt_pmap = -1, opt_depth = -1,
-         opt_nbmin = 0, opt_ndiv = 0;
+         opt_nbmin = 0, opt_ndiv = 0, opt_pfact = -1, opt_rfact = -1;
     int have_threshold = 0;
     static const struct option longopts[] = {
         {"n", required_argument, 0, 'N'},           {"nb", required_argument, 0, OPT_NB},
@@ -346,6 +360,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         {"json", required_argument, 0, OPT_JSON},   {"papi", required_argument, 0, OPT_PAPI},
         {"depth", required_argument, 0, OPT_DEPTH}, {"nbmin", required_argument, 0, OPT_NBMIN},
         {"ndiv", required_argument, 0, OPT_NDIV},   {"matrix", required_argument, 0, OPT_MATRIX},
+        {"pfact", required_argument, 0, OPT_PFACT}, {"rfact", required_argument, 0, OPT_RFACT},
         {"dump-solution", required_argument, 0, OPT_DUMP},
         {"perturb-solution", no_argument, 0, OPT_PERTURB},
         {"help", no_argument, 0, 'h'},              {"version", no_argument, 0, 'V'},
@@ -389,6 +404,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         case OPT_DEPTH: opt_depth = parse_long_opt("--depth", optarg, 0, 1); break;
         case OPT_NBMIN: opt_nbmin = parse_long_opt("--nbmin", optarg, 1, 1L << 20); break;
         case OPT_NDIV: opt_ndiv = parse_long_opt("--ndiv", optarg, 2, 1L << 20); break;
+        case OPT_PFACT: opt_pfact = parse_fact("--pfact", optarg); break;
+        case OPT_RFACT: opt_rfact = parse_fact("--rfact", optarg); break;
         case OPT_MATRIX:
             if (strcmp(optarg, "random") == 0)
                 o.matrix_kind = HPL_GEN_RANDOM;
@@ -468,6 +485,14 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         dat.nndiv = 1;
         dat.ndivs[0] = (int)opt_ndiv;
     }
+    if (opt_pfact >= 0) {
+        dat.npfact = 1;
+        dat.pfacts[0] = (int)opt_pfact;
+    }
+    if (opt_rfact >= 0) {
+        dat.nrfact = 1;
+        dat.rfacts[0] = (int)opt_rfact;
+    }
     if (opt_p || opt_q || !o.dat_path) {
         int p = (int)opt_p, q = (int)opt_q;
         if (!p && !q) {
@@ -487,7 +512,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     MPI_Comm node;
     MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
 
-    /* the cross product: grids x N x NB x DEPTH x NDIV x NBMIN (unimplemented variants fold) */
+    /* the cross product in HPL's order: grids x N x NB x DEPTH x RFACT x NDIV x PFACT x NBMIN
+     * (unimplemented variants fold) */
     int ndepth = 0, depths[2];
     for (int i = 0; i < dat.ndepth; i++) {
         int d = dat.depths[i] > 1 ? 1 : dat.depths[i], seen = 0;
@@ -497,32 +523,35 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
             depths[ndepth++] = d;
     }
     int nns = o.mem_fraction > 0 ? 1 : dat.nn;
-    size_t cap = (size_t)dat.ngrid * nns * dat.nnb * ndepth * dat.nndiv * dat.nnbmin;
+    size_t cap = (size_t)dat.ngrid * nns * dat.nnb * ndepth * dat.nrfact * dat.nndiv * dat.npfact *
+                 dat.nnbmin;
     struct hpl_run *runs = calloc(cap ? cap : 1, sizeof *runs);
     int nruns = 0;
-    for (int ig = 0; ig < dat.ngrid; ig++)
-        for (int in = 0; in < nns; in++)
-            for (int ib = 0; ib < dat.nnb; ib++)
-                for (int id = 0; id < ndepth; id++)
-                    for (int iv = 0; iv < dat.nndiv; iv++)
-                        for (int im = 0; im < dat.nnbmin; im++) {
-                            struct hpl_run *r = &runs[nruns++];
-                            r->p = dat.ps[ig];
-                            r->q = dat.qs[ig];
-                            r->pmap = dat.pmap;
-                            r->nb = dat.nbs[ib];
-                            r->n = o.mem_fraction > 0 ? n_from_memory(o.mem_fraction, r->nb, node)
-                                                      : dat.ns[in];
-                            r->algo = (struct hpl_algo){
-                                .nbmin = dat.nbmins[im], .ndiv = dat.ndivs[iv],
-                                .depth = depths[id], .pfact = 2, .rfact = 2, .bcast = -1,
-                                .swap = 1, .swap_threshold = dat.swap_threshold, .l1 = 1,
-                                .u = 1, .equil = 0, .align = dat.align,
-                            };
-                            if (r->n <= 0)
-                                exa_input_error("--mem-fraction %g leaves no room for one block "
-                                                "of NB=%d", o.mem_fraction, r->nb);
-                        }
+    for (size_t idx = 0; idx < cap; idx++) {
+        size_t x = idx;  /* mixed radix, NBMIN varying fastest */
+        int im = (int)(x % (size_t)dat.nnbmin); x /= (size_t)dat.nnbmin;
+        int ip = (int)(x % (size_t)dat.npfact); x /= (size_t)dat.npfact;
+        int iv = (int)(x % (size_t)dat.nndiv);  x /= (size_t)dat.nndiv;
+        int ir = (int)(x % (size_t)dat.nrfact); x /= (size_t)dat.nrfact;
+        int id = (int)(x % (size_t)ndepth);     x /= (size_t)ndepth;
+        int ib = (int)(x % (size_t)dat.nnb);    x /= (size_t)dat.nnb;
+        int in = (int)(x % (size_t)nns);        x /= (size_t)nns;
+        int ig = (int)x;
+        struct hpl_run *r = &runs[nruns++];
+        r->p = dat.ps[ig];
+        r->q = dat.qs[ig];
+        r->pmap = dat.pmap;
+        r->nb = dat.nbs[ib];
+        r->n = o.mem_fraction > 0 ? n_from_memory(o.mem_fraction, r->nb, node) : dat.ns[in];
+        r->algo = (struct hpl_algo){
+            .nbmin = dat.nbmins[im], .ndiv = dat.ndivs[iv], .depth = depths[id],
+            .pfact = dat.pfacts[ip], .rfact = dat.rfacts[ir], .bcast = -1, .swap = 1,
+            .swap_threshold = dat.swap_threshold, .l1 = 1, .u = 1, .equil = 0, .align = dat.align,
+        };
+        if (r->n <= 0)
+            exa_input_error("--mem-fraction %g leaves no room for one block of NB=%d", o.mem_fraction,
+                            r->nb);
+    }
     for (int i = 0; i < nruns; i++) {
         if ((long)runs[i].p * runs[i].q > size)
             exa_input_error("the %d x %d grid needs %d ranks but only %d were launched",

@@ -20,7 +20,8 @@ static const char *const RESID_LABEL = "||Ax-b||_oo/(eps*(||A||_oo*||x||_oo+||b|
 void hpl_tv_code(const struct hpl_run *run, char *buf, size_t len)
 {
     snprintf(buf, len, "W%c%d%c%c%d%c%d", run->pmap == HPL_PMAP_ROW ? 'R' : 'C', run->algo.depth,
-             'I', 'R', run->algo.ndiv, 'R', run->algo.nbmin);
+             'I', hpl_fact_names[run->algo.rfact][0], run->algo.ndiv, hpl_fact_names[run->algo.pfact][0],
+             run->algo.nbmin);
 }
 
 static void int_list(FILE *f, const char *label, const int *v, int n)
@@ -28,6 +29,14 @@ static void int_list(FILE *f, const char *label, const int *v, int n)
     fprintf(f, "%-7s:", label);
     for (int i = 0; i < n; i++)
         fprintf(f, " %8d", v[i]);
+    fprintf(f, "\n");
+}
+
+static void fact_list(FILE *f, const char *label, const int *v, int n)
+{
+    fprintf(f, "%-7s:", label);
+    for (int i = 0; i < n; i++)
+        fprintf(f, " %8s", hpl_fact_names[v[i]]);
     fprintf(f, "\n");
 }
 
@@ -60,10 +69,10 @@ void hpl_print_banner(const struct hpl_options *o, const struct hpl_dat *dat,
     fprintf(f, "PMAP   : %s process mapping\n", dat->pmap == HPL_PMAP_ROW ? "Row-major" : "Column-major");
     int_list(f, "P", dat->ps, dat->ngrid);
     int_list(f, "Q", dat->qs, dat->ngrid);
-    fprintf(f, "PFACT  :    Right\n");
+    fact_list(f, "PFACT", dat->pfacts, dat->npfact);
     int_list(f, "NBMIN", dat->nbmins, dat->nnbmin);
     int_list(f, "NDIV", dat->ndivs, dat->nndiv);
-    fprintf(f, "RFACT  :    Right\n");
+    fact_list(f, "RFACT", dat->rfacts, dat->nrfact);
     fprintf(f, "BCAST  :   Ibcast (MPI_Ibcast along process rows)\n");
     int depths[HPL_DAT_MAX];
     for (int i = 0; i < dat->ndepth; i++)
@@ -207,7 +216,8 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
         json_object_set_new(par, "mem_fraction", json_real(o->mem_fraction));
     json_object_set_new(par, "variant",
                         json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
-                                  "tv", tv, "pfact", "Right", "rfact", "Right", "nbmin",
+                                  "tv", tv, "pfact", hpl_fact_names[run->algo.pfact], "rfact",
+                                  hpl_fact_names[run->algo.rfact], "nbmin",
                                   run->algo.nbmin, "ndiv", run->algo.ndiv, "depth",
                                   run->algo.depth, "lookahead",
                                   run->algo.depth ? "depth-1 (next panel factored before the "
@@ -215,7 +225,8 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
                                                   : "none",
                                   "bcast", "MPI_Ibcast", "swap", "long (allgatherv of involved rows)",
                                   "engine", o->engine->name, "panel",
-                                  "recursive right-looking, max-loc allreduce pivoting",
+                                  "recursive (RFACT levels, PFACT leaves), max-loc allreduce "
+                                  "pivoting",
                                   "align", run->algo.align));
     if (o->dat_path && dat->nwarn > 0) {
         json_t *w = json_array();

@@ -9,10 +9,18 @@
  * and hands every process the pivot row, so the exchange needs no further message: the pivot row
  * goes into W's row c everywhere, and the owner of the pivot row takes W's old row c.
  *
- * The factorisation is recursive and right-looking (HPL's RFACT=Right): a range of columns is cut
- * into NDIV pieces; each piece is factored recursively, then the columns to its right are
- * updated with one DTRSM (in W) and two DGEMMs (W and L2). Ranges of at most NBMIN columns are
- * factored column by column with rank-1 updates (HPL's PFACT=Right). */
+ * The factorisation is recursive, as HPL's: a range of columns is cut into NDIV pieces, each
+ * factored recursively, down to ranges of at most NBMIN columns factored column by column. HPL.dat's
+ * RFACT picks how a recursion level brings the pieces up to date, PFACT how a leaf does it with
+ * its columns; all produce the same factors and pivots up to rounding:
+ *   Right  after a piece (column), update everything to its right at once (DTRSM + DGEMMs; at a
+ *          leaf, rank-1 updates);
+ *   Left   before a piece (column), apply all earlier pieces of the range to it, lazily (DTRSM +
+ *          DGEMMs; DTRSV + DGEMVs);
+ *   Crout  before a piece (column), apply the earlier pieces to its rows from the diagonal down;
+ *          after it, finish its rows of U to the right (DGEMM + DTRSM; DGEMV).
+ * A range's invariant on entry, whatever its parent's variant: its rows from the range's first
+ * column down have been updated with every column left of the range. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +36,7 @@ struct pf {
     int j;           /* global row of W's row 0 */
     int ii;          /* local row index in A of L2's row 0 */
     int nbmin, ndiv;
+    int pfact, rfact; /* HPL_FACT_LEFT, _CROUT, _RIGHT */
     int info;        /* first global column with a zero pivot, or -1 */
     const struct hpl_grid *g;
     int nb;
@@ -49,7 +58,10 @@ static void maxloc_op(void *in, void *inout, int *len, MPI_Datatype *dt)
     }
 }
 
-static void pf_column(struct pf *x, int c, int cend)
+/* Column c, already up to date: finds the pivot across the process column, exchanges it into
+ * W's row c (whole rows, all jb columns) and scales the column below the diagonal. Returns 0, or
+ * -1 for an exact zero pivot (recorded in info; nothing to scale). */
+static int pf_pivot(struct pf *x, int c)
 {
     const int jb = x->jb, ldl = x->ldl, ml = x->ml;
     double *w = x->w, *l = x->l, *red = x->red;
@@ -91,7 +103,7 @@ static void pf_column(struct pf *x, int c, int cend)
         if (x->info < 0)
             x->info = x->j + c;
         x->ipiv[c] = x->j + c;
-        return;
+        return -1;
     }
     x->ipiv[c] = gp;
     if (gp < x->j + jb) {
@@ -111,44 +123,106 @@ static void pf_column(struct pf *x, int c, int cend)
         cblas_dscal(jb - c - 1, inv, w + c + 1 + (size_t)c * jb, 1);
     if (ml > 0)
         cblas_dscal(ml, inv, l + (size_t)c * ldl, 1);
-    int nr = cend - c - 1;
-    if (nr > 0) {
-        if (jb - c - 1 > 0)
-            cblas_dger(CblasColMajor, jb - c - 1, nr, -1.0, w + c + 1 + (size_t)c * jb, 1,
-                       w + c + (size_t)(c + 1) * jb, jb, w + c + 1 + (size_t)(c + 1) * jb, jb);
-        if (ml > 0)
-            cblas_dger(CblasColMajor, ml, nr, -1.0, l + (size_t)c * ldl, 1,
-                       w + c + (size_t)(c + 1) * jb, jb, l + (size_t)(c + 1) * ldl, ldl);
+    return 0;
+}
+
+/* Column c from the diagonal down (W rows c.., all of L2) -= the leaf's columns c0..c-1 times
+ * their U entries in column c (Left and Crout, before the pivot search). */
+static void leaf_column_update(struct pf *x, int c0, int c)
+{
+    const int jb = x->jb, k = c - c0;
+    double *w = x->w, *u = w + c0 + (size_t)c * jb;
+    if (k <= 0)
+        return;
+    cblas_dgemv(CblasColMajor, CblasNoTrans, jb - c, k, -1.0, w + c + (size_t)c0 * jb, jb, u, 1, 1.0,
+                w + c + (size_t)c * jb, 1);
+    if (x->ml > 0)
+        cblas_dgemv(CblasColMajor, CblasNoTrans, x->ml, k, -1.0, x->l + (size_t)c0 * x->ldl, x->ldl, u,
+                    1, 1.0, x->l + (size_t)c * x->ldl, 1);
+}
+
+/* Columns c0..cend-1, one at a time (PFACT). */
+static void pf_leaf(struct pf *x, int c0, int cend)
+{
+    const int jb = x->jb, ldl = x->ldl, ml = x->ml;
+    double *w = x->w, *l = x->l;
+    for (int c = c0; c < cend; c++) {
+        int k = c - c0, nr = cend - c - 1;
+        if (x->pfact == HPL_FACT_LEFT && k > 0)  /* U entries of column c first */
+            cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasUnit, k, w + c0 + (size_t)c0 * jb, jb,
+                        w + c0 + (size_t)c * jb, 1);
+        if (x->pfact != HPL_FACT_RIGHT)
+            leaf_column_update(x, c0, c);
+        if (pf_pivot(x, c) != 0 || nr <= 0)
+            continue;
+        double *urow = w + c + (size_t)(c + 1) * jb;  /* row c right of the diagonal, stride jb */
+        if (x->pfact == HPL_FACT_CROUT && k > 0) {
+            cblas_dgemv(CblasColMajor, CblasTrans, k, nr, -1.0, w + c0 + (size_t)(c + 1) * jb, jb,
+                        w + c + (size_t)c0 * jb, jb, 1.0, urow, jb);
+        } else if (x->pfact == HPL_FACT_RIGHT) {
+            if (jb - c - 1 > 0)
+                cblas_dger(CblasColMajor, jb - c - 1, nr, -1.0, w + c + 1 + (size_t)c * jb, 1, urow, jb,
+                           w + c + 1 + (size_t)(c + 1) * jb, jb);
+            if (ml > 0)
+                cblas_dger(CblasColMajor, ml, nr, -1.0, l + (size_t)c * ldl, 1, urow, jb,
+                           l + (size_t)(c + 1) * ldl, ldl);
+        }
     }
+}
+
+/* W rows r.. and L2, columns [c, c+nc) -= the columns [k0, k0+nk) times W's rows [k0, k0+nk) of
+ * those columns (the DGEMMs every variant's update comes down to). */
+static void pf_gemm(struct pf *x, int r, int c, int nc, int k0, int nk)
+{
+    const int jb = x->jb;
+    double *w = x->w, *u = w + k0 + (size_t)c * jb;
+    if (nc <= 0 || nk <= 0)
+        return;
+    if (jb - r > 0)
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, jb - r, nc, nk, -1.0, w + r + (size_t)k0 * jb,
+                    jb, u, jb, 1.0, w + r + (size_t)c * jb, jb);
+    if (x->ml > 0)
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, x->ml, nc, nk, -1.0, x->l + (size_t)k0 * x->ldl,
+                    x->ldl, u, jb, 1.0, x->l + (size_t)c * x->ldl, x->ldl);
+}
+
+/* W's rows [r, r+nr) of columns [c, c+nc) := L(r..r+nr)^-1 times themselves: those rows of U. */
+static void pf_trsm(struct pf *x, int r, int nr, int c, int nc)
+{
+    if (nc > 0 && nr > 0)
+        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, nr, nc, 1.0,
+                    x->w + r + (size_t)r * x->jb, x->jb, x->w + r + (size_t)c * x->jb, x->jb);
 }
 
 static void pf_rec(struct pf *x, int c0, int n)
 {
     if (n <= x->nbmin || n < 2) {
-        for (int c = c0; c < c0 + n; c++)
-            pf_column(x, c, c0 + n);
+        pf_leaf(x, c0, c0 + n);
         return;
     }
-    const int jb = x->jb;
-    double *w = x->w, *l = x->l;
+    const int jb = x->jb, end = c0 + n;
+    double *w = x->w;
     int piece = (n + x->ndiv - 1) / x->ndiv;
-    for (int s = c0; s < c0 + n; s += piece) {
-        int wd = c0 + n - s < piece ? c0 + n - s : piece;
+    for (int s = c0; s < end; s += piece) {
+        int wd = end - s < piece ? end - s : piece, r0 = s + wd, k = s - c0;
+        if (x->rfact == HPL_FACT_LEFT) {
+            pf_trsm(x, c0, k, s, wd);        /* the piece's U rows above it */
+            pf_gemm(x, s, s, wd, c0, k);
+        } else if (x->rfact == HPL_FACT_CROUT) {
+            pf_gemm(x, s, s, wd, c0, k);     /* its U rows above are already final */
+        }
         pf_rec(x, s, wd);
-        int r0 = s + wd, rn = c0 + n - r0;
-        if (rn <= 0)
-            break;
-        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, wd, rn, 1.0,
-                    w + s + (size_t)s * jb, jb, w + s + (size_t)r0 * jb, jb);
-        int below = jb - r0; /* W rows under this piece */
-        if (below > 0)
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, below, rn, wd, -1.0,
-                        w + r0 + (size_t)s * jb, jb, w + s + (size_t)r0 * jb, jb, 1.0,
-                        w + r0 + (size_t)r0 * jb, jb);
-        if (x->ml > 0)
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, x->ml, rn, wd, -1.0,
-                        l + (size_t)s * x->ldl, x->ldl, w + s + (size_t)r0 * jb, jb, 1.0,
-                        l + (size_t)r0 * x->ldl, x->ldl);
+        if (x->rfact == HPL_FACT_CROUT && r0 < end) {
+            /* finish the piece's rows of U to the right */
+            if (k > 0)
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, wd, end - r0, k, -1.0,
+                            w + s + (size_t)c0 * jb, jb, w + c0 + (size_t)r0 * jb, jb, 1.0,
+                            w + s + (size_t)r0 * jb, jb);
+            pf_trsm(x, s, wd, r0, end - r0);
+        } else if (x->rfact == HPL_FACT_RIGHT && r0 < end) {
+            pf_trsm(x, s, wd, r0, end - r0);
+            pf_gemm(x, r0, r0, end - r0, s, wd);
+        }
     }
 }
 
@@ -201,6 +275,7 @@ void hpl_panel_factor(struct hpl_panel *pan, struct hpl_matrix *m, const struct 
         .w = pan->w, .l = pan->l, .ipiv = pan->ipiv, .jb = jb, .ml = pan->ml,
         .ldl = pan->ml > 0 ? pan->ml : 1, .j = pan->j, .ii = pan->ii,
         .nbmin = algo->nbmin < 1 ? 1 : algo->nbmin, .ndiv = algo->ndiv < 2 ? 2 : algo->ndiv,
+        .pfact = algo->pfact, .rfact = algo->rfact,
         .info = -1, .g = g, .nb = nb, .red = red,
         .type = MPI_DATATYPE_NULL, .op = MPI_OP_NULL,
     };

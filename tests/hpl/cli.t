@@ -22,6 +22,10 @@ output_has "--nb 0 named" "error: --nb '0'"
 expect_exit 2 "--nb negative refused" "$HPL" -N 100 -NB -8
 expect_exit 2 "--pmap bad" "$HPL" -N 100 --pmap diagonal
 output_has "--pmap named" "--pmap 'diagonal': expected row or col"
+expect_exit 2 "--pfact bad" "$HPL" -N 100 --pfact upward
+output_has "--pfact named with its choices" "--pfact 'upward': expected left, crout or right"
+expect_exit 2 "--rfact out of HPL.dat's codes" "$HPL" -N 100 --rfact 3
+output_has "--rfact named" "--rfact '3': expected left, crout or right"
 expect_exit 2 "no problem size" "$HPL"
 output_has "says what is missing" "give the problem size"
 expect_exit 2 "--mem-fraction out of range" "$HPL" --mem-fraction 1.5

@@ -16,7 +16,7 @@ solve_case() {
         "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N "$n" --nb "$nb" -P "$p" -Q "$q" \
         --dump-solution "$x" "$@"
     output_has "${p}x${q} N=$n NB=$nb: HPL result and PASSED lines" \
-        "^W[RC][01]IR[0-9]+R[0-9]+ +$n +$nb +$p +$q .*" 
+        "^W[RC][01]I[LCR][0-9]+[LCR][0-9]+ +$n +$nb +$p +$q .*" 
     check "${p}x${q} N=$n NB=$nb $*: x matches LAPACKE_dgesv" "$REF" "$n" 42 random "$x"
 }
 
@@ -33,6 +33,14 @@ solve_case 2x2 1 4                      # N=1: three ranks hold nothing
 solve_case 4x1 9 1                      # NB=1
 solve_case 1x3 5 100
 
+# every PFACT x RFACT: recursion levels (NB 32, NDIV 3) down to leaves of 3 and of 16 columns
+for rfact in left crout right; do
+    for pfact in left crout right; do
+        solve_case 2x2 203 32 --pfact "$pfact" --rfact "$rfact" --nbmin 3 --ndiv 3
+    done
+    solve_case 4x1 150 40 --pfact crout --rfact "$rfact" --nbmin 16 --matrix random
+done
+
 # a matrix that needs a row interchange at every step, rows crossing process rows
 for grid in 2x2 4x1 1x1; do
     p=${grid%x*} q=${grid#*x}
@@ -40,6 +48,11 @@ for grid in 2x2 4x1 1x1; do
         --nb 8 -P "$p" -Q "$q" --matrix pivot --dump-solution "$T/xp"
     check "pivot matrix on $grid: LAPACK exchanges rows at every step and x matches" \
         "$REF" 90 42 pivot "$T/xp" --expect-pivots
+done
+for v in left crout; do
+    expect_exit 0 "pivot matrix, PFACT and RFACT $v, passes" "${MPIRUN[@]}" -np 4 "$HPL" -N 90 \
+        --nb 24 -P 4 -Q 1 --nbmin 5 --pfact $v --rfact $v --matrix pivot --dump-solution "$T/xp"
+    check "pivot matrix, PFACT and RFACT $v: x matches LAPACK" "$REF" 90 42 pivot "$T/xp" --expect-pivots
 done
 
 # an exact zero pivot is reported as a singular matrix

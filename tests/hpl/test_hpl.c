@@ -126,11 +126,12 @@ static void test_dat_sample(void **state)
     assert_int_equal(d.nbmins[1], 4);
     assert_int_equal(d.swap, 2);
     assert_int_equal(d.align, 8);
-    /* PFACT Left, Crout; BCAST 1rM; SWAP mix; L1; U; EQUIL */
-    assert_int_equal(d.nwarn, 7);
-    assert_string_equal(d.warn[0], "HPL.dat line 15: PFACT=Left not implemented, using Right");
-    assert_string_equal(d.warn[1], "HPL.dat line 15: PFACT=Crout not implemented, using Right");
-    assert_non_null(strstr(d.warn[2], "line 23: BCAST=1rM"));
+    assert_int_equal(d.pfacts[0], HPL_FACT_LEFT);
+    assert_int_equal(d.pfacts[1], HPL_FACT_CROUT);
+    assert_int_equal(d.nrfact, 1);
+    /* BCAST 1rM; SWAP mix; L1; U; EQUIL (PFACT and RFACT are all implemented) */
+    assert_int_equal(d.nwarn, 5);
+    assert_non_null(strstr(d.warn[0], "line 23: BCAST=1rM"));
 }
 
 /* Replaces line `line` (1-based) of SAMPLE by `text` and parses; returns the error. */
