@@ -25,8 +25,23 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 HPL=$BUILD/bin/exa-hpl
 DGEMM=$BUILD/tests/tools/hpl-dgemm
-make --no-print-directory -s BUILD="$BUILD" "$HPL" "$DGEMM" >/dev/null || {
-    echo "bench/hpl.sh: cannot build $HPL and $DGEMM" >&2; exit 1; }
+EXA=$BUILD/bin/exabench
+make --no-print-directory -s BUILD="$BUILD" "$HPL" "$DGEMM" "$EXA" >/dev/null || {
+    echo "bench/hpl.sh: cannot build $HPL, $DGEMM and $EXA" >&2; exit 1; }
+
+# OpenBLAS kernels below the CPU's ISA (a CPU newer than the library) would make all three
+# figures several times too low: use the kernels exabench suggests, for all three alike.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+    fix=$("$EXA" sysinfo --json | python3 -c '
+import json, sys
+k = json.load(sys.stdin)["software"].get("blas_kernels") or {}
+print(k.get("suggested_coretype", ""))')
+    if [ -n "$fix" ]; then
+        echo "== hpl: OpenBLAS picks kernels below this CPU's ISA; using OPENBLAS_CORETYPE=$fix for all runs"
+        export OPENBLAS_CORETYPE=$fix
+    fi
+fi
+echo "== hpl: OpenBLAS kernels: $(OPENBLAS_VERBOSE=2 "$DGEMM" 64 1 2>&1 | sed -n 's/^Core: //p')"
 
 echo "== hpl: BLAS dgemm on $RANKS threads (n=4000, best of 3)"
 dgemm=$(OPENBLAS_NUM_THREADS=$RANKS OMP_NUM_THREADS=$RANKS "$DGEMM" 4000 3 | awk '{print $5}')
@@ -34,7 +49,7 @@ echo "dgemm_gflops $dgemm"
 
 echo "== hpl: exa-hpl N=$N NB=$NB grid 1 x $RANKS, OPENBLAS_NUM_THREADS=1"
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 mpirun --bind-to core -np "$RANKS" \
-    -x OPENBLAS_NUM_THREADS -x OMP_NUM_THREADS \
+    -x OPENBLAS_NUM_THREADS -x OMP_NUM_THREADS ${OPENBLAS_CORETYPE:+-x OPENBLAS_CORETYPE} \
     "$HPL" -N "$N" --nb "$NB" -P 1 -Q "$RANKS" --json "$OUT/exa-hpl.json" >"$OUT/exa-hpl.out" 2>&1
 rc=$?
 grep -E '^(T/V +N|W[RC])|PASSED|FAILED|^exa-hpl:' "$OUT/exa-hpl.out"
@@ -59,7 +74,7 @@ if command -v hpcc >/dev/null 2>&1 && [ "${HPL_BENCH_HPCC:-1}" = 1 ]; then
     mkdir -p "$H"
     write_hpccinf "$H/hpccinf.txt" "$N" "$NB" 1 "$RANKS" 8
     (cd "$H" && OPENBLAS_NUM_THREADS=1 mpirun --bind-to core -np "$RANKS" -x OPENBLAS_NUM_THREADS \
-        hpcc >"$H/hpcc.log" 2>&1)
+        ${OPENBLAS_CORETYPE:+-x OPENBLAS_CORETYPE} hpcc >"$H/hpcc.log" 2>&1)
     netlib=$(awk -F= '/^HPL_Tflops=/ {printf "%.2f", $2 * 1000}' "$H/hpccoutf.txt" 2>/dev/null)
     if [ -n "$netlib" ]; then
         echo "netlib_hpl_gflops $netlib"

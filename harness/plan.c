@@ -63,6 +63,8 @@ static void fill_run(const struct suite *s, const struct bench_entry *e, struct 
         envlist_set(&r->env, "OMP_NUM_THREADS", tpr);
     if (e->kind == BENCH_HPL && !envlist_get(&r->env, "OPENBLAS_NUM_THREADS"))
         envlist_set(&r->env, "OPENBLAS_NUM_THREADS", tpr);
+    if (e->kind == BENCH_HPL)
+        suite_blas_kernels(s, &r->env);
 
     struct strlist *a = &r->bench_argv;
     strlist_push(a, e->binary);

@@ -139,6 +139,10 @@ void suite_take_only(int argc, char **argv, int *i, int have_file, struct strlis
 int suite_check_only(const struct suite *s, const struct strlist *only);
 /* Whether --only keeps the entry called name (an empty list keeps every entry). */
 int suite_selected(const struct strlist *only, const char *name);
+/* For local runs that use the BLAS: where OpenBLAS would run kernels below the CPU's ISA
+ * (exa_blas_kernel_check) and neither env nor the environment sets OPENBLAS_CORETYPE, sets it in
+ * env and says so once on stderr. Slurm runs are left alone: their nodes may differ from this one. */
+void suite_blas_kernels(const struct suite *s, struct envlist *env);
 
 /* Parses "A..B", "A..B xK", "A..B +K", or a single value; values may carry size suffixes (4K).
  * Returns 0, or -1 with the reason in err ("empty range 8..4"). */

@@ -52,11 +52,20 @@ static noreturn void finish_and_exit(int code)
     exit(code);
 }
 
+/* One write per message: under mpirun, stderr and stdout are forwarded separately, and a message
+ * written in pieces can be split by the other stream's lines. */
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: %s: ", exa_program_name, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char line[4096];
+    int n = snprintf(line, sizeof line, "%s: %s: ", exa_program_name, kind);
+    if (n < 0 || (size_t)n >= sizeof line - 2)
+        n = 0;
+    int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+    size_t len = m < 0 ? (size_t)n : (size_t)n + (size_t)m;
+    if (len > sizeof line - 2)
+        len = sizeof line - 2;
+    line[len++] = '\n';
+    fwrite(line, 1, len, stderr);
 }
 
 void exa_usage_error(const char *fmt, ...)

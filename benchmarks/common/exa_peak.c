@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "exa_sysfs.h"
 #include "exa_timer.h"
@@ -127,6 +128,74 @@ double exa_calibrate_dgemm_gflops(int n, int repeats)
     free(b);
     free(c);
     return best;
+}
+
+/* ISA level of an OpenBLAS kernel set (openblas_get_corename, lower case): 1 SSE, 2 AVX, 3 AVX2
+ * with FMA or wider. Names not listed are taken as 3, so that an unknown (newer) core never
+ * draws a warning. */
+static int core_level(const char *core)
+{
+    static const char *const sse[] = {"prescott", "core2", "penryn", "dunnington", "nehalem", "atom",
+                                      "katmai", "coppermine", "northwood", "banias", "opteron",
+                                      "opteron_sse3", "barcelona", "bobcat", "nano", "unknown"};
+    static const char *const avx[] = {"sandybridge", "bulldozer", "piledriver", "steamroller",
+                                      "excavator"};
+    for (size_t i = 0; i < sizeof sse / sizeof sse[0]; i++)
+        if (!strcasecmp(core, sse[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof avx / sizeof avx[0]; i++)
+        if (!strcasecmp(core, avx[i]))
+            return 2;
+    return 3;
+}
+
+const char *exa_blas_kernel_check(char *why, size_t len)
+{
+#ifdef OPENBLAS_VERSION
+    const char *config = openblas_get_config(), *core = openblas_get_corename();
+    if (!config || !core || !strstr(config, "DYNAMIC_ARCH"))
+        return NULL;  /* one kernel set built in: OPENBLAS_CORETYPE would change nothing */
+    char *flags = exa_read_keyed("/proc/cpuinfo", "flags");
+    int avx512 = has_flag(flags, "avx512f"), avx2 = has_flag(flags, "avx2") && has_flag(flags, "fma");
+    int cpu_level = avx2 ? 3 : has_flag(flags, "avx") ? 2 : 1;
+    free(flags);
+    if (core_level(core) >= cpu_level)
+        return NULL;
+    const char *fix = avx512 ? "SkylakeX" : avx2 ? "Haswell" : "Sandybridge";
+    char version[32];
+    const char *v = OPENBLAS_VERSION;
+    while (*v == ' ' || (*v && strchr("OpenBLAS", *v)))
+        v++;  /* " OpenBLAS 0.3.21 " -> "0.3.21" */
+    snprintf(version, sizeof version, "%.*s", (int)strcspn(v, " "), v);
+    snprintf(why, len, "OpenBLAS %s runs its %s kernels on this CPU (%s), a model it does not "
+             "recognise: DGEMM runs several times below what the cores can do; "
+             "OPENBLAS_CORETYPE=%s selects kernels for its ISA", version, core,
+             avx512 ? "AVX-512" : avx2 ? "AVX2 and FMA" : "AVX", fix);
+    return fix;
+#else
+    (void)why;
+    (void)len;
+    return NULL;
+#endif
+}
+
+json_t *exa_blas_kernels_json(void)
+{
+#ifdef OPENBLAS_VERSION
+    const char *core = openblas_get_corename();
+    if (!core)
+        return NULL;
+    json_t *o = json_pack("{s:s}", "name", core);
+    char why[512];
+    const char *fix = exa_blas_kernel_check(why, sizeof why);
+    if (fix) {
+        json_object_set_new(o, "warning", json_string(why));
+        json_object_set_new(o, "suggested_coretype", json_string(fix));
+    }
+    return o;
+#else
+    return NULL;
+#endif
 }
 
 json_t *exa_peak_json(const struct exa_cpu_peak *peak, double calibrated_gflops_per_core)

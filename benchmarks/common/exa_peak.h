@@ -24,6 +24,16 @@ double exa_calibrate_dgemm_gflops(int n, int repeats);
 /* {"nominal_gflops_per_core", "isa", "dp_flops_per_cycle", "ghz", "calibrated_gflops_per_core"}. */
 json_t *exa_peak_json(const struct exa_cpu_peak *peak, double calibrated_gflops_per_core);
 
+/* OpenBLAS picks its kernels from the CPU model at load time (DYNAMIC_ARCH); a model newer than
+ * the library falls back to its generic SSE kernels (0.3.21 on Emerald Rapids: "Prescott", 1/6 of
+ * the DGEMM rate). Returns the OPENBLAS_CORETYPE that selects kernels matching the CPU's ISA, with
+ * the reason in why, or NULL when the running kernels match (or the BLAS is not OpenBLAS with
+ * DYNAMIC_ARCH). The variable only takes effect in a process started with it. */
+const char *exa_blas_kernel_check(char *why, size_t len);
+/* {"name": the OpenBLAS kernel set in use, "warning" and "suggested_coretype" when
+ * exa_blas_kernel_check finds it below the CPU}, or NULL when the BLAS is not OpenBLAS. */
+json_t *exa_blas_kernels_json(void);
+
 /* Peak memory bandwidth of this node in GB/s from EXA_PEAK_MEM_BW_GBS, or 0 when not known. */
 double exa_peak_memory_bandwidth(void);
 

@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "exa_peak.h"
 #include "build_info.h"
 #include "exa_cli.h"
 #include "exa_sysfs.h"
@@ -397,6 +398,9 @@ json_t *exa_provenance_software(void)
     json_object_set_new(sw, "mpi", mpi);
     const char *blas = exa_blas_config();
     json_object_set_new(sw, "blas", blas ? json_string(blas) : json_null());
+    json_t *kernels = exa_blas_kernels_json();
+    if (kernels)
+        json_object_set_new(sw, "blas_kernels", kernels);
     json_object_set_new(sw, "build",
                         json_pack("{s:s, s:s, s:s, s:s}", "exabench", exa_version(), "git_commit",
                                   EXA_BUILD_GIT_COMMIT, "cc", EXA_BUILD_CC, "cflags",

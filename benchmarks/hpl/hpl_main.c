@@ -567,6 +567,10 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     o.world_size = size;
     o.threads = blas_threads();
     exa_cpu_peak_detect(&o.peak);
+    char blas_why[512];
+    if (rank == 0 && exa_blas_kernel_check(blas_why, sizeof blas_why))
+        exa_warn("%s (e.g. mpirun -x OPENBLAS_CORETYPE=%s ...)", blas_why,
+                 exa_blas_kernel_check(blas_why, sizeof blas_why));
     MPI_Barrier(MPI_COMM_WORLD);
     const char *caln_env = getenv("EXA_HPL_CALIBRATE_N"); /* 0 skips (the test suite) */
     int caln = caln_env ? atoi(caln_env) : 1000;

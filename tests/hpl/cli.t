@@ -55,6 +55,26 @@ json_true "record: peak RSS, rpeak, grid cores" "$T/r.json" \
 json_true "record: residual and its norms" "$T/r.json" \
     "0 < r['results']['residual']['scaled'] < 16 and r['results']['residual']['status']=='PASSED'"
 
+json_true "record: the BLAS kernels in use" "$T/r.json" "len(r['provenance']['software']['blas_kernels']['name']) > 0"
+
+# OpenBLAS kernels below the CPU's ISA draw a warning with the remedy, and the record says so
+# (forced here with OPENBLAS_CORETYPE=Prescott, SSE3 kernels, on a CPU with AVX2)
+if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+    fits=Haswell; grep -qw avx512f /proc/cpuinfo && fits=SkylakeX
+    expect_exit 0 "SSE3 kernels on an AVX2 CPU: the run still passes" env OPENBLAS_CORETYPE=Prescott \
+        "${R[@]}" -np 1 -x OPENBLAS_CORETYPE "$HPL" -N 60 --nb 16 --json "$T/sse.json"
+    output_has "warning names the kernels and the remedy" \
+        "warning: OpenBLAS .* runs its Prescott kernels .*OPENBLAS_CORETYPE=$fits"
+    json_true "record: the warning beside the kernels" "$T/sse.json" \
+        "r['provenance']['software']['blas_kernels']['name']=='Prescott' and 'OPENBLAS_CORETYPE=$fits' in r['provenance']['software']['blas_kernels']['warning'] and r['provenance']['software']['blas_kernels']['suggested_coretype']=='$fits'"
+    expect_exit 0 "kernels that fit the CPU ($fits)" env OPENBLAS_CORETYPE=$fits \
+        "${R[@]}" -np 1 -x OPENBLAS_CORETYPE "$HPL" -N 60 --nb 16 --json "$T/fit.json"
+    output_lacks "no warning then" "kernels on this CPU"
+    json_true "record: no warning" "$T/fit.json" "'warning' not in r['provenance']['software']['blas_kernels']"
+else
+    skip "the kernel check needs a CPU with AVX2 and FMA" 6
+fi
+
 # run rules: negative threshold, idle ranks
 expect_exit 1 "negative threshold: check off, exit 1" "${R[@]}" -np 2 "$HPL" -N 60 --nb 8 -Q 2 --threshold -1 --json "$T/neg.json"
 output_has "negative threshold flagged in the output" "NON-COMPLIANT"
