@@ -118,8 +118,17 @@ struct hpl_panel {
     double *buf;    /* W (jb x jb) | ipiv (jb) | info (1) | L2 (ml x jb): what is broadcast */
     double *w, *ipiv, *l;
     int count;      /* doubles broadcast */
-    MPI_Request req;
     int root;       /* this rank factored it */
+    /* the broadcast's state (hpl_bcast.c) */
+    int bcast;      /* HPL_BCAST_* */
+    MPI_Request req;   /* MPI_Ibcast's request */
+    MPI_Request rreq;  /* my pending receive (rings and long) */
+    MPI_Request *sreq; /* my pending sends: room for Q + 1, set once by the driver */
+    int nsreq;
+    int arrived;    /* the whole panel is in buf */
+    int rel;        /* my position in the process row counted from the panel's column */
+    int long_lo;    /* long: first position in the roll */
+    int step;       /* long: steps of the roll done */
 };
 
 /* Size in doubles of one panel buffer. */
@@ -127,15 +136,25 @@ size_t hpl_panel_buffer_doubles(int nb, int mp);
 void hpl_panel_setup(struct hpl_panel *pan, const struct hpl_matrix *m, const struct hpl_grid *g,
                      int k, double *buf);
 /* Collective over the panel's process column: copies the panel out of A, factors it with
- * recursive right-looking LU (NDIV pieces per level, down to NBMIN columns) and max-loc pivoting
- * (ties go to the lowest global row), writes L1\U1 back into A. */
+ * recursive LU (RFACT levels of NDIV pieces, down to PFACT leaves of NBMIN columns) and max-loc
+ * pivoting (ties go to the lowest global row), writes L1\U1 back into A. */
 void hpl_panel_factor(struct hpl_panel *pan, struct hpl_matrix *m, const struct hpl_grid *g,
                       const struct hpl_algo *algo);
 
 /* ---------------------------------------------------------------- broadcast (hpl_bcast.c) */
-void hpl_bcast_start(struct hpl_panel *pan, const struct hpl_grid *g);
-void hpl_bcast_wait(struct hpl_panel *pan);         /* complete (for receivers: panel arrived) */
-void hpl_bcast_progress(struct hpl_panel *pan);     /* lets MPI move a pending broadcast on */
+/* HPL.dat's BCAST codes 0-5, and MPI_Ibcast (the default without an HPL.dat). */
+enum { HPL_BCAST_1RG, HPL_BCAST_1RM, HPL_BCAST_2RG, HPL_BCAST_2RM, HPL_BCAST_LNG, HPL_BCAST_LNM,
+       HPL_BCAST_IBCAST };
+/* Starts my side of the panel's broadcast along my process row with topology kind. */
+void hpl_bcast_start(struct hpl_panel *pan, const struct hpl_grid *g, int kind);
+/* Until the whole panel is in my buffer (forwards are posted, maybe not finished). */
+void hpl_bcast_wait(struct hpl_panel *pan, const struct hpl_grid *g);
+/* Until my part is over, sends included: before the buffer is reused. */
+void hpl_bcast_finish(struct hpl_panel *pan, const struct hpl_grid *g);
+/* Completes what has completed and posts what follows, without waiting (pan may be NULL). */
+void hpl_bcast_progress(struct hpl_panel *pan, const struct hpl_grid *g);
+/* Whether anything of the broadcast is still to do on this rank. */
+int hpl_bcast_pending(const struct hpl_panel *pan);
 
 /* ---------------------------------------------------------------- swap (hpl_swap.c) */
 struct hpl_swap_ws {
@@ -156,8 +175,8 @@ double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
 /* A(L2 rows, local columns c0..c1-1) -= L2 * U(:, c0-jq .. c1-jq-1), in column chunks, giving
  * pending broadcasts a chance to move between chunks. */
 void hpl_update(const struct hpl_engine *eng, const struct hpl_panel *pan, const double *u,
-                int ldu, struct hpl_matrix *m, int jq, int c0, int c1, struct hpl_panel *pend1,
-                struct hpl_panel *pend2);
+                int ldu, struct hpl_matrix *m, int jq, int c0, int c1, const struct hpl_grid *g,
+                struct hpl_panel *pend1, struct hpl_panel *pend2);
 
 /* ---------------------------------------------------------------- driver (hpl_pdgesv.c) */
 /* Factors [A b] in place (b becomes L^-1 P b) and solves; x lands in m->x. Returns m->info. */
@@ -211,7 +230,7 @@ void hpl_dat_defaults(struct hpl_dat *dat);
 /* Letters of the variant codes: PFACT/RFACT 0 L, 1 C, 2 R; BCAST 0..5 as in HPL, 'I' MPI_Ibcast */
 enum { HPL_FACT_LEFT = 0, HPL_FACT_CROUT = 1, HPL_FACT_RIGHT = 2 };  /* HPL.dat's PFACT/RFACT codes */
 extern const char *const hpl_fact_names[3];
-extern const char *const hpl_bcast_names[6];
+extern const char *const hpl_bcast_names[7];
 extern const char *const hpl_swap_names[3];
 
 #endif

@@ -25,7 +25,7 @@
 #include "hpl.h"
 
 const char *const hpl_fact_names[3] = {"Left", "Crout", "Right"};
-const char *const hpl_bcast_names[6] = {"1rg", "1rM", "2rg", "2rM", "Lng", "LnM"};
+const char *const hpl_bcast_names[7] = {"1rg", "1rM", "2rg", "2rM", "Lng", "LnM", "Ibcast"};
 const char *const hpl_swap_names[3] = {"bin-exch", "long", "mix"};
 
 struct reader {
@@ -184,7 +184,7 @@ void hpl_dat_defaults(struct hpl_dat *d)
     d->nbmins[0] = 8;
     d->ndivs[0] = 2;
     d->rfacts[0] = 2;
-    d->bcasts[0] = -1; /* MPI_Ibcast */
+    d->bcasts[0] = HPL_BCAST_IBCAST;
     d->depths[0] = 1;
     d->swap = 1;
     d->swap_threshold = 64;
@@ -242,16 +242,8 @@ int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *d, char *e
     if (list(&r, "RFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->nrfact, d->rfacts, NULL))
         return -1;
     if (list(&r, "BCASTs (0 1rg, 1 1rM, 2 2rg, 3 2rM, 4 Lng, 5 LnM)", 0, 5, &d->nbcast,
-             d->bcasts, &ln))
+             d->bcasts, NULL))
         return -1;
-    for (int i = 0; i < d->nbcast; i++) {
-        int seen = 0;
-        for (int k = 0; k < i; k++)
-            seen |= d->bcasts[k] == d->bcasts[i];
-        if (!seen)
-            warn(d, name, ln, "BCAST=%s not implemented, using MPI_Ibcast",
-                 hpl_bcast_names[d->bcasts[i]]);
-    }
     if (list(&r, "DEPTHs", 0, 0x7fffffffL, &d->ndepth, d->depths, &ln))
         return -1;
     for (int i = 0; i < d->ndepth; i++) {

@@ -34,10 +34,10 @@ static void usage(void)
 "and reports Gflops = (2/3 N^3 + 3/2 N^2) / time / 1e9. No rank ever holds the whole matrix.\n"
 "\n"
 "With an HPL.dat (netlib's format, unchanged) it runs the cross product of its lists of N, NB,\n"
-"grids, DEPTH, RFACT, NDIV, PFACT and NBMIN, as HPL does. Settings that exa-hpl does not\n"
-"implement (HPL's own BCAST rings, SWAP other than long, DEPTH above 1, transposed L1/U,\n"
-"equilibration) draw a one-line warning naming them and the run uses exa-hpl's own. The\n"
-"options below replace the corresponding HPL.dat lines.\n"
+"grids, DEPTH, BCAST, RFACT, NDIV, PFACT and NBMIN, as HPL does. Settings that exa-hpl does\n"
+"not implement (SWAP other than long, DEPTH above 1, transposed L1/U, equilibration) draw a\n"
+"one-line warning naming them and the run uses exa-hpl's own. The options below replace the\n"
+"corresponding HPL.dat lines.\n"
 "\n"
 "Problem:\n"
 "  -N, --n N            order of the matrix (positive)\n"
@@ -56,6 +56,8 @@ static void usage(void)
 "      --pfact V        panel factorisation of the recursion's leaves: left, crout or right\n"
 "                       (default right; HPL.dat's PFACT)\n"
 "      --rfact V        the same for the recursion's levels (default right; HPL.dat's RFACT)\n"
+"      --bcast B        panel broadcast along the process rows: HPL's rings 1rg, 1rM, 2rg, 2rM,\n"
+"                       long Lng, LnM (HPL.dat's BCAST 0-5), or ibcast (MPI_Ibcast, the default)\n"
 "Check and output:\n"
 "      --threshold T    residual threshold (default 16.0). A negative threshold turns the check\n"
 "                       off as in HPL: the run is then non-compliant (never submittable) and\n"
@@ -73,8 +75,8 @@ static void usage(void)
 "      --perturb-solution    perturb x before the residual check (the check must fail)\n"
 "\n"
 "Output: HPL's banner, the 'T/V N NB P Q Time Gflops' lines and the '||Ax-b||_oo/(...)= ...\n"
-"PASSED' lines, so HPL.out parsers work. T/V is W, then R|C (PMAP), DEPTH, I (MPI_Ibcast),\n"
-"RFACT (L, C or R), NDIV, PFACT (L, C or R), NBMIN: e.g. WR1IR2R8, WR1IC2L4.\n"
+"PASSED' lines, so HPL.out parsers work. T/V is W, then R|C (PMAP), DEPTH, BCAST (0-5, or I\n"
+"for MPI_Ibcast), RFACT (L, C or R), NDIV, PFACT (L, C or R), NBMIN: e.g. WR1IR2R8, WR11C2R4.\n"
 "\n"
 "Exit status: 0 every run passed its residual check; 1 a run failed it (or the matrix was\n"
 "singular, or the check was off); 2 bad usage or input (nothing was run).\n"
@@ -313,7 +315,8 @@ static void json_path_for(const char *path, int index, int nruns, char *buf, siz
 /* ------------------------------------------------------------------------------------ main */
 
 enum { OPT_NB = 256, OPT_PMAP, OPT_THRESHOLD, OPT_SEED, OPT_MEMFRAC, OPT_JSON, OPT_PAPI,
-       OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_MATRIX, OPT_DUMP, OPT_PERTURB };
+       OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_BCAST, OPT_MATRIX, OPT_DUMP,
+       OPT_PERTURB };
 
 /* --pfact/--rfact: a name (left, crout, right, any case) or HPL.dat's code (0, 1, 2). */
 static long parse_fact(const char *name, const char *text)
@@ -322,6 +325,17 @@ static long parse_fact(const char *name, const char *text)
         if (!strcasecmp(text, hpl_fact_names[i]) || (text[0] == '0' + i && !text[1]))
             return i;
     exa_usage_error("%s '%s': expected left, crout or right (or HPL.dat's 0, 1, 2)", name, text);
+    return -1;
+}
+
+/* --bcast: HPL's names (1rg, 1rM, 2rg, 2rM, Lng, LnM, any case), its codes 0-5, or ibcast. */
+static long parse_bcast(const char *text)
+{
+    for (int i = 0; i <= HPL_BCAST_IBCAST; i++)
+        if (!strcasecmp(text, hpl_bcast_names[i]) || (i < HPL_BCAST_IBCAST && text[0] == '0' + i && !text[1]))
+            return i;
+    exa_usage_error("--bcast '%s': expected 1rg, 1rM, 2rg, 2rM, Lng, LnM (or HPL.dat's 0-5) or ibcast",
+                    text);
     return -1;
 }
 
@@ -351,7 +365,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     struct hpl_options o = {.threshold = 16.0, .seed = 42, .matrix_kind = HPL_GEN_RANDOM,
                             .engine = engine, .hooks = hooks};
     long opt_n = 0, opt_nb = 0, opt_p = 0, opt_q = 0, opt_pmap = -1, opt_depth = -1,
-         opt_nbmin = 0, opt_ndiv = 0, opt_pfact = -1, opt_rfact = -1;
+         opt_nbmin = 0, opt_ndiv = 0, opt_pfact = -1, opt_rfact = -1, opt_bcast = -1;
     int have_threshold = 0;
     static const struct option longopts[] = {
         {"n", required_argument, 0, 'N'},           {"nb", required_argument, 0, OPT_NB},
@@ -361,6 +375,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         {"depth", required_argument, 0, OPT_DEPTH}, {"nbmin", required_argument, 0, OPT_NBMIN},
         {"ndiv", required_argument, 0, OPT_NDIV},   {"matrix", required_argument, 0, OPT_MATRIX},
         {"pfact", required_argument, 0, OPT_PFACT}, {"rfact", required_argument, 0, OPT_RFACT},
+        {"bcast", required_argument, 0, OPT_BCAST},
         {"dump-solution", required_argument, 0, OPT_DUMP},
         {"perturb-solution", no_argument, 0, OPT_PERTURB},
         {"help", no_argument, 0, 'h'},              {"version", no_argument, 0, 'V'},
@@ -406,6 +421,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         case OPT_NDIV: opt_ndiv = parse_long_opt("--ndiv", optarg, 2, 1L << 20); break;
         case OPT_PFACT: opt_pfact = parse_fact("--pfact", optarg); break;
         case OPT_RFACT: opt_rfact = parse_fact("--rfact", optarg); break;
+        case OPT_BCAST: opt_bcast = parse_bcast(optarg); break;
         case OPT_MATRIX:
             if (strcmp(optarg, "random") == 0)
                 o.matrix_kind = HPL_GEN_RANDOM;
@@ -493,6 +509,10 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         dat.nrfact = 1;
         dat.rfacts[0] = (int)opt_rfact;
     }
+    if (opt_bcast >= 0) {
+        dat.nbcast = 1;
+        dat.bcasts[0] = (int)opt_bcast;
+    }
     if (opt_p || opt_q || !o.dat_path) {
         int p = (int)opt_p, q = (int)opt_q;
         if (!p && !q) {
@@ -512,8 +532,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     MPI_Comm node;
     MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
 
-    /* the cross product in HPL's order: grids x N x NB x DEPTH x RFACT x NDIV x PFACT x NBMIN
-     * (unimplemented variants fold) */
+    /* the cross product in HPL's order: grids x N x NB x DEPTH x BCAST x RFACT x NDIV x PFACT x
+     * NBMIN (unimplemented variants fold) */
     int ndepth = 0, depths[2];
     for (int i = 0; i < dat.ndepth; i++) {
         int d = dat.depths[i] > 1 ? 1 : dat.depths[i], seen = 0;
@@ -523,8 +543,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
             depths[ndepth++] = d;
     }
     int nns = o.mem_fraction > 0 ? 1 : dat.nn;
-    size_t cap = (size_t)dat.ngrid * nns * dat.nnb * ndepth * dat.nrfact * dat.nndiv * dat.npfact *
-                 dat.nnbmin;
+    size_t cap = (size_t)dat.ngrid * nns * dat.nnb * ndepth * dat.nbcast * dat.nrfact * dat.nndiv *
+                 dat.npfact * dat.nnbmin;
     struct hpl_run *runs = calloc(cap ? cap : 1, sizeof *runs);
     int nruns = 0;
     for (size_t idx = 0; idx < cap; idx++) {
@@ -533,6 +553,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         int ip = (int)(x % (size_t)dat.npfact); x /= (size_t)dat.npfact;
         int iv = (int)(x % (size_t)dat.nndiv);  x /= (size_t)dat.nndiv;
         int ir = (int)(x % (size_t)dat.nrfact); x /= (size_t)dat.nrfact;
+        int ic = (int)(x % (size_t)dat.nbcast); x /= (size_t)dat.nbcast;
         int id = (int)(x % (size_t)ndepth);     x /= (size_t)ndepth;
         int ib = (int)(x % (size_t)dat.nnb);    x /= (size_t)dat.nnb;
         int in = (int)(x % (size_t)nns);        x /= (size_t)nns;
@@ -545,7 +566,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         r->n = o.mem_fraction > 0 ? n_from_memory(o.mem_fraction, r->nb, node) : dat.ns[in];
         r->algo = (struct hpl_algo){
             .nbmin = dat.nbmins[im], .ndiv = dat.ndivs[iv], .depth = depths[id],
-            .pfact = dat.pfacts[ip], .rfact = dat.rfacts[ir], .bcast = -1, .swap = 1,
+            .pfact = dat.pfacts[ip], .rfact = dat.rfacts[ir], .bcast = dat.bcasts[ic], .swap = 1,
             .swap_threshold = dat.swap_threshold, .l1 = 1, .u = 1, .equil = 0, .align = dat.align,
         };
         if (r->n <= 0)

@@ -19,8 +19,9 @@ static const char *const RESID_LABEL = "||Ax-b||_oo/(eps*(||A||_oo*||x||_oo+||b|
 
 void hpl_tv_code(const struct hpl_run *run, char *buf, size_t len)
 {
+    int bc = run->algo.bcast;
     snprintf(buf, len, "W%c%d%c%c%d%c%d", run->pmap == HPL_PMAP_ROW ? 'R' : 'C', run->algo.depth,
-             'I', hpl_fact_names[run->algo.rfact][0], run->algo.ndiv, hpl_fact_names[run->algo.pfact][0],
+             bc == HPL_BCAST_IBCAST ? 'I' : '0' + bc, hpl_fact_names[run->algo.rfact][0], run->algo.ndiv, hpl_fact_names[run->algo.pfact][0],
              run->algo.nbmin);
 }
 
@@ -32,11 +33,11 @@ static void int_list(FILE *f, const char *label, const int *v, int n)
     fprintf(f, "\n");
 }
 
-static void fact_list(FILE *f, const char *label, const int *v, int n)
+static void name_list(FILE *f, const char *label, const char *const *names, const int *v, int n)
 {
     fprintf(f, "%-7s:", label);
     for (int i = 0; i < n; i++)
-        fprintf(f, " %8s", hpl_fact_names[v[i]]);
+        fprintf(f, " %8s", names[v[i]]);
     fprintf(f, "\n");
 }
 
@@ -69,11 +70,11 @@ void hpl_print_banner(const struct hpl_options *o, const struct hpl_dat *dat,
     fprintf(f, "PMAP   : %s process mapping\n", dat->pmap == HPL_PMAP_ROW ? "Row-major" : "Column-major");
     int_list(f, "P", dat->ps, dat->ngrid);
     int_list(f, "Q", dat->qs, dat->ngrid);
-    fact_list(f, "PFACT", dat->pfacts, dat->npfact);
+    name_list(f, "PFACT", hpl_fact_names, dat->pfacts, dat->npfact);
     int_list(f, "NBMIN", dat->nbmins, dat->nnbmin);
     int_list(f, "NDIV", dat->ndivs, dat->nndiv);
-    fact_list(f, "RFACT", dat->rfacts, dat->nrfact);
-    fprintf(f, "BCAST  :   Ibcast (MPI_Ibcast along process rows)\n");
+    name_list(f, "RFACT", hpl_fact_names, dat->rfacts, dat->nrfact);
+    name_list(f, "BCAST", hpl_bcast_names, dat->bcasts, dat->nbcast);
     int depths[HPL_DAT_MAX];
     for (int i = 0; i < dat->ndepth; i++)
         depths[i] = dat->depths[i] > 1 ? 1 : dat->depths[i];
@@ -223,7 +224,8 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
                                   run->algo.depth ? "depth-1 (next panel factored before the "
                                                     "rest of the trailing update)"
                                                   : "none",
-                                  "bcast", "MPI_Ibcast", "swap", "long (allgatherv of involved rows)",
+                                  "bcast", run->algo.bcast == HPL_BCAST_IBCAST ? "MPI_Ibcast"
+                                           : hpl_bcast_names[run->algo.bcast], "swap", "long (allgatherv of involved rows)",
                                   "engine", o->engine->name, "panel",
                                   "recursive (RFACT levels, PFACT leaves), max-loc allreduce "
                                   "pivoting",

@@ -1,7 +1,8 @@
 /* exa-hpl: the right-looking blocked LU of [A b] with look-ahead, then the solve.
  *
  * Iteration k, on every process of the grid:
- *   1. wait for panel k (W, pivots, my rows of L2) to arrive from its process column;
+ *   1. wait for panel k (W, pivots, my rows of L2) to arrive from its process column, by the
+ *      broadcast HPL.dat's BCAST names (hpl_bcast.c);
  *   2. apply its row interchanges to my columns right of it and form U := L1^-1 U (hpl_swap.c);
  *   3. look-ahead (DEPTH 1): the process column owning panel k+1 first updates just those jb
  *      columns, factors panel k+1 and starts its broadcast; the other columns post their side of
@@ -22,10 +23,14 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
     const int nblk = (n + nb - 1) / nb;
     size_t pdoubles = hpl_panel_buffer_doubles(nb, m->mp);
     double *pbuf = hpl_alloc(sizeof(double) * pdoubles * 2, 64);
+    MPI_Request *sreq = malloc(sizeof(MPI_Request) * (size_t)(g->q + 1) * 2);
     struct hpl_swap_ws ws;
-    if (!pbuf || hpl_swap_ws_alloc(&ws, g, nb, m->nq) != 0)
+    if (!pbuf || !sreq || hpl_swap_ws_alloc(&ws, g, nb, m->nq) != 0)
         return -2;
-    struct hpl_panel pan[2] = {{.req = MPI_REQUEST_NULL}, {.req = MPI_REQUEST_NULL}};
+    struct hpl_panel pan[2] = {
+        {.req = MPI_REQUEST_NULL, .rreq = MPI_REQUEST_NULL, .sreq = sreq, .arrived = 1},
+        {.req = MPI_REQUEST_NULL, .rreq = MPI_REQUEST_NULL, .sreq = sreq + g->q + 1, .arrived = 1},
+    };
     double tp;
 
     m->info = -1;
@@ -35,7 +40,7 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
         hpl_panel_factor(&pan[0], m, g, algo);
         t->phase[HPL_PH_PANEL] += exa_now() - tp;
     }
-    hpl_bcast_start(&pan[0], g);
+    hpl_bcast_start(&pan[0], g, algo->bcast);
 
     for (int k = 0; k < nblk; k++) {
         struct hpl_panel *cur = &pan[k % 2], *nxt = &pan[(k + 1) % 2];
@@ -43,7 +48,7 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
 
         if (!cur->root) {
             tp = exa_now();
-            hpl_bcast_wait(cur);
+            hpl_bcast_wait(cur, g);
             t->phase[HPL_PH_BCAST] += exa_now() - tp;
         }
         int info = (int)cur->ipiv[cur->jb];
@@ -60,24 +65,24 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
         if (have_next) {
             /* panel k-1's buffer is reused: its broadcast must be complete */
             tp = exa_now();
-            hpl_bcast_wait(nxt);
+            hpl_bcast_finish(nxt, g);
             t->phase[HPL_PH_BCAST] += exa_now() - tp;
             hpl_panel_setup(nxt, m, g, k + 1, pbuf + pdoubles * ((k + 1) % 2));
             if (algo->depth >= 1) {
                 if (nxt->root) {
                     tp = exa_now();
-                    hpl_update(eng, cur, u, ldu, m, jq, jq, jq + nxt->jb, NULL, NULL);
+                    hpl_update(eng, cur, u, ldu, m, jq, jq, jq + nxt->jb, g, NULL, NULL);
                     double tf = exa_now();
                     t->phase[HPL_PH_UPDATE] += tf - tp;
                     hpl_panel_factor(nxt, m, g, algo);
                     t->phase[HPL_PH_PANEL] += exa_now() - tf;
                     done = jq + nxt->jb;
                 }
-                hpl_bcast_start(nxt, g);
+                hpl_bcast_start(nxt, g, algo->bcast);
             }
         }
         tp = exa_now();
-        hpl_update(eng, cur, u, ldu, m, jq, done, m->nq, cur,
+        hpl_update(eng, cur, u, ldu, m, jq, done, m->nq, g, cur,
                    have_next && algo->depth >= 1 ? nxt : NULL);
         t->phase[HPL_PH_UPDATE] += exa_now() - tp;
 
@@ -87,13 +92,14 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
                 hpl_panel_factor(nxt, m, g, algo);
                 t->phase[HPL_PH_PANEL] += exa_now() - tp;
             }
-            hpl_bcast_start(nxt, g);
+            hpl_bcast_start(nxt, g, algo->bcast);
         }
     }
-    hpl_bcast_wait(&pan[0]);
-    hpl_bcast_wait(&pan[1]);
+    hpl_bcast_finish(&pan[0], g);
+    hpl_bcast_finish(&pan[1], g);
     hpl_swap_ws_free(&ws);
     free(pbuf);
+    free(sreq);
 
     if (m->info < 0) {
         double ts = exa_now();

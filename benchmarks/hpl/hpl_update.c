@@ -35,25 +35,20 @@ const struct hpl_engine hpl_engine_blas = {
  * nothing pending, one call does it all. */
 #define UPDATE_CHUNK 2048
 
-static int pending(const struct hpl_panel *p)
-{
-    return p && p->req != MPI_REQUEST_NULL;
-}
-
 void hpl_update(const struct hpl_engine *eng, const struct hpl_panel *pan, const double *u,
-                int ldu, struct hpl_matrix *m, int jq, int c0, int c1, struct hpl_panel *pend1,
-                struct hpl_panel *pend2)
+                int ldu, struct hpl_matrix *m, int jq, int c0, int c1, const struct hpl_grid *g,
+                struct hpl_panel *pend1, struct hpl_panel *pend2)
 {
     if (pan->ml <= 0 || c1 <= c0)
         return;
     int ldl = pan->ml;
     for (int c = c0; c < c1;) {
-        int chunk = pending(pend1) || pending(pend2) ? UPDATE_CHUNK : c1 - c;
+        int chunk = hpl_bcast_pending(pend1) || hpl_bcast_pending(pend2) ? UPDATE_CHUNK : c1 - c;
         int cn = c1 - c < chunk ? c1 - c : chunk;
         eng->gemm_sub(pan->ml, cn, pan->jb, pan->l, ldl, u + (size_t)(c - jq) * ldu, ldu,
                       m->a + (size_t)c * m->ld + pan->ii, (int)m->ld);
-        hpl_bcast_progress(pend1);
-        hpl_bcast_progress(pend2);
+        hpl_bcast_progress(pend1, g);
+        hpl_bcast_progress(pend2, g);
         c += cn;
     }
 }

@@ -24,6 +24,8 @@ expect_exit 2 "--pmap bad" "$HPL" -N 100 --pmap diagonal
 output_has "--pmap named" "--pmap 'diagonal': expected row or col"
 expect_exit 2 "--pfact bad" "$HPL" -N 100 --pfact upward
 output_has "--pfact named with its choices" "--pfact 'upward': expected left, crout or right"
+expect_exit 2 "--bcast bad" "$HPL" -N 100 --bcast 3rg
+output_has "--bcast named with its choices" "--bcast '3rg': expected 1rg, 1rM, 2rg, 2rM, Lng, LnM"
 expect_exit 2 "--rfact out of HPL.dat's codes" "$HPL" -N 100 --rfact 3
 output_has "--rfact named" "--rfact '3': expected left, crout or right"
 expect_exit 2 "no problem size" "$HPL"
@@ -55,6 +57,10 @@ json_true "record: peak RSS, rpeak, grid cores" "$T/r.json" \
 json_true "record: residual and its norms" "$T/r.json" \
     "0 < r['results']['residual']['scaled'] < 16 and r['results']['residual']['status']=='PASSED'"
 
+expect_exit 0 "--bcast LnM on a 1x3 grid" "${R[@]}" -np 3 "$HPL" -N 90 --nb 16 -P 1 -Q 3 --bcast lnm --json "$T/lnm.json"
+output_has "T/V code: BCAST 5" "^WR15R2R8 +90 +16 +1 +3 "
+json_true "record: the broadcast's name" "$T/lnm.json" "r['parameters']['variant']['bcast']=='LnM' and r['parameters']['variant']['tv']=='WR15R2R8'"
+json_true "record: MPI_Ibcast by default" "$T/r.json" "r['parameters']['variant']['bcast']=='MPI_Ibcast'"
 json_true "record: the BLAS kernels in use" "$T/r.json" "len(r['provenance']['software']['blas_kernels']['name']) > 0"
 
 # OpenBLAS kernels below the CPU's ISA draw a warning with the remedy, and the record says so

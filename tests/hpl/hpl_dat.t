@@ -32,33 +32,34 @@ done < "$DATA/cases.tsv"
 
 # HPL's sample layout runs the cross product (2 N x 2 NB x 2 grids x 3 RFACT x 3 PFACT x 2 NBMIN)
 # and keeps HPL's result lines, with RFACT and PFACT in the T/V code
-n=$(grep -cE '^WR1I[LCR]2[LCR][24] +(29|35) +[24] +(2|1) +(2|4) ' "$T/out.sample.dat.4")
+n=$(grep -cE '^WR10[LCR]2[LCR][24] +(29|35) +[24] +(2|1) +(2|4) ' "$T/out.sample.dat.4")
 [ "$n" -eq 144 ]; ok $? "sample.dat: 144 HPL result lines (got $n)"
 n=$(grep -cE '^\|\|Ax-b\|\|_oo/\(eps\*\(\|\|A\|\|_oo\*\|\|x\|\|_oo\+\|\|b\|\|_oo\)\*N\)= +[0-9.e+-]+ \.\.\.\.\.\. PASSED$' "$T/out.sample.dat.4")
 [ "$n" -eq 144 ]; ok $? "sample.dat: 144 PASSED residual lines (got $n)"
 for rf in L C R; do
     for pf in L C R; do
-        n=$(grep -cE "^WR1I${rf}2${pf}[24] " "$T/out.sample.dat.4")
+        n=$(grep -cE "^WR10${rf}2${pf}[24] " "$T/out.sample.dat.4")
         [ "$n" -eq 16 ]; ok $? "sample.dat: RFACT $rf x PFACT $pf ran 16 times (got $n)"
     done
 done
-! grep -q "PFACT=\|RFACT=" "$T/out.sample.dat.4"; ok $? "sample.dat: no warning about PFACT or RFACT"
+! grep -q "PFACT=\|RFACT=\|BCAST=" "$T/out.sample.dat.4"; ok $? "sample.dat: no warning about PFACT, RFACT or BCAST"
+grep -qE '^BCAST  : +1rg$' "$T/out.sample.dat.4"; ok $? "sample.dat: the banner lists BCAST 1rg"
 
 # device out other than 6/7: the report goes to the output file named on line 3
 cp "$DATA/col_pmap_file_out.dat" "$T/"
 (cd "$T" && "${MPIRUN[@]}" -np 4 "$HPL" col_pmap_file_out.dat >"$T/stdout" 2>&1); rc=$?
 ok $rc "device out 8 with column-major PMAP: exit 0"
-grep -qE '^WC1IR2R[24] +33 +5 ' "$T/exa-hpl.out"; ok $? "the report is in exa-hpl.out"
+grep -qE '^WC10R2R[24] +33 +5 ' "$T/exa-hpl.out"; ok $? "the report is in exa-hpl.out"
 ! grep -q 'PASSED' "$T/stdout"; ok $? "and not on stdout"
 
 # command-line options replace HPL.dat lines
 (cd "$T" && "${MPIRUN[@]}" -np 2 "$HPL" "$DATA/sample.dat" -N 50 --nb 10 -P 1 -Q 2 >"$T/ovr" 2>&1)
 ok $? "HPL.dat with -N --nb -P -Q overrides: exit 0"
-n=$(grep -cE '^WR1I[LCR]2[LCR][24] +50 +10 +1 +2 ' "$T/ovr")
+n=$(grep -cE '^WR10[LCR]2[LCR][24] +50 +10 +1 +2 ' "$T/ovr")
 [ "$n" -eq 18 ]; ok $? "overrides: one run per RFACT x PFACT x NBMIN of the file (got $n)"
 (cd "$T" && "${MPIRUN[@]}" -np 2 "$HPL" "$DATA/sample.dat" -N 50 --nb 10 -P 1 -Q 2 --pfact crout \
     --rfact 0 >"$T/ovr2" 2>&1)
 ok $? "--pfact crout --rfact 0 override the file's lists: exit 0"
-n=$(grep -cE '^WR1IL2C[24] +50 +10 +1 +2 ' "$T/ovr2")
+n=$(grep -cE '^WR10L2C[24] +50 +10 +1 +2 ' "$T/ovr2")
 [ "$n" -eq 2 ]; ok $? "overrides: RFACT Left, PFACT Crout, one run per NBMIN (got $n)"
 done_testing

@@ -16,7 +16,7 @@ solve_case() {
         "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N "$n" --nb "$nb" -P "$p" -Q "$q" \
         --dump-solution "$x" "$@"
     output_has "${p}x${q} N=$n NB=$nb: HPL result and PASSED lines" \
-        "^W[RC][01]I[LCR][0-9]+[LCR][0-9]+ +$n +$nb +$p +$q .*" 
+        "^W[RC][01][0-5I][LCR][0-9]+[LCR][0-9]+ +$n +$nb +$p +$q .*"
     check "${p}x${q} N=$n NB=$nb $*: x matches LAPACKE_dgesv" "$REF" "$n" 42 random "$x"
 }
 
@@ -39,6 +39,14 @@ for rfact in left crout right; do
         solve_case 2x2 203 32 --pfact "$pfact" --rfact "$rfact" --nbmin 3 --ndiv 3
     done
     solve_case 4x1 150 40 --pfact crout --rfact "$rfact" --nbmin 16 --matrix random
+done
+
+# every BCAST topology (rings, long spread-and-roll, their modified forms) on rows of 4, 3 and 5
+# processes, with panels large enough for rendezvous transfers on the 1 x 5 grid
+for bcast in 1rg 1rM 2rg 2rM Lng LnM; do
+    solve_case 1x4 157 16 --bcast "$bcast"
+    solve_case 2x3 157 16 --bcast "$bcast"
+    solve_case 1x5 700 64 --bcast "$bcast"
 done
 
 # a matrix that needs a row interchange at every step, rows crossing process rows
