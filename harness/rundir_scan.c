@@ -341,75 +341,57 @@ static int next(struct scan *s, char close, const char *why)
     return fail(s, why);
 }
 
-static int object(struct scan *s, json_t **out)
+/* One "name": value of an object; added to obj unless obj is NULL (checking only). */
+static int object_member(struct scan *s, json_t *obj)
 {
-    json_t *obj = out ? json_object() : NULL;
-    s->p++;
     ws(s);
-    if (s->p < s->end && *s->p == '}') {
-        s->p++;
-        goto done;
-    }
-    for (;;) {
-        ws(s);
-        const char *name_at = s->p, *b, *e;
-        int esc;
-        if (string(s, &b, &e, &esc))
-            goto bad;
-        ws(s);
-        if (s->p >= s->end || *s->p != ':') {
-            fail(s, "':' expected");
-            goto bad;
-        }
-        s->p++;
-        json_t *v = NULL;
-        if (value(s, obj ? &v : NULL))
-            goto bad;
-        if (obj && add_member(s, obj, name_at, b, e, esc, v))
-            goto bad;
-        int more = next(s, '}', "',' or '}' expected");
-        if (more < 0)
-            goto bad;
-        if (!more)
-            break;
-    }
-done:
-    if (out)
-        *out = obj;
-    return 0;
-bad:
-    json_decref(obj);
-    return -1;
+    const char *name_at = s->p, *b, *e;
+    int esc;
+    if (string(s, &b, &e, &esc))
+        return -1;
+    ws(s);
+    if (s->p >= s->end || *s->p != ':')
+        return fail(s, "':' expected");
+    s->p++;
+    json_t *v = NULL;
+    if (value(s, obj ? &v : NULL))
+        return -1;
+    return obj ? add_member(s, obj, name_at, b, e, esc, v) : 0;
 }
 
-static int array(struct scan *s, json_t **out)
+static int array_element(struct scan *s, json_t *arr)
 {
-    json_t *arr = out ? json_array() : NULL;
+    json_t *v = NULL;
+    if (value(s, arr ? &v : NULL))
+        return -1;
+    if (arr)
+        json_array_append_new(arr, v);
+    return 0;
+}
+
+/* An object or an array at s->p (its opening bracket): elements up to the closing one. */
+static int container(struct scan *s, json_t **out, char close, const char *why, json_t *(*make)(void),
+                     int (*element)(struct scan *, json_t *))
+{
+    json_t *c = out ? make() : NULL;
     s->p++;
     ws(s);
-    if (s->p < s->end && *s->p == ']') {
+    if (s->p < s->end && *s->p == close) {
         s->p++;
-        goto done;
+    } else {
+        for (;;) {
+            int more = element(s, c) ? -1 : next(s, close, why);
+            if (more < 0) {
+                json_decref(c);
+                return -1;
+            }
+            if (!more)
+                break;
+        }
     }
-    for (;;) {
-        json_t *v = NULL;
-        if (value(s, arr ? &v : NULL))
-            goto bad;
-        if (arr)
-            json_array_append_new(arr, v);
-        int more = next(s, ']', "',' or ']' expected");
-        if (more < 0)
-            goto bad;
-        if (!more)
-            break;
-    }
-done:
     if (out)
-        *out = arr;
+        *out = c;
     return 0;
-bad:
-    json_decref(arr);
-    return -1;
 }
 
 static int string_value(struct scan *s, json_t **out)
@@ -438,8 +420,8 @@ static int value(struct scan *s, json_t **out)
         return fail(s, "too deeply nested");
     int rc;
     switch (*s->p) {
-    case '{': rc = object(s, out); break;
-    case '[': rc = array(s, out); break;
+    case '{': rc = container(s, out, '}', "',' or '}' expected", json_object, object_member); break;
+    case '[': rc = container(s, out, ']', "',' or ']' expected", json_array, array_element); break;
     case '"': rc = string_value(s, out); break;
     case 't': rc = literal(s, "true", json_true, out); break;
     case 'f': rc = literal(s, "false", json_false, out); break;
