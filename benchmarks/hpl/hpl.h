@@ -84,8 +84,9 @@ void hpl_gen_local(struct hpl_matrix *m, const struct hpl_grid *g, uint64_t seed
 struct hpl_algo {
     int nbmin, ndiv, depth;        /* honoured: recursion stop, pieces per level, look-ahead */
     int pfact, rfact;              /* honoured: HPL_FACT_* of the leaves and recursion levels */
-    int bcast, swap;               /* what HPL.dat asked for (only the implemented ones run) */
-    int swap_threshold, l1, u, equil, align;
+    int bcast;                     /* honoured: HPL_BCAST_* */
+    int swap, swap_threshold;      /* honoured: HPL_SWAP_*, and mix's column threshold */
+    int l1, u, equil, align;       /* what HPL.dat asked for (L1, U and equil fold) */
 };
 
 enum hpl_phase { HPL_PH_PANEL, HPL_PH_BCAST, HPL_PH_SWAP, HPL_PH_UPDATE, HPL_PH_SOLVE,
@@ -167,9 +168,12 @@ int hpl_swap_ws_alloc(struct hpl_swap_ws *ws, const struct hpl_grid *g, int nb, 
 void hpl_swap_ws_free(struct hpl_swap_ws *ws);
 /* Applies the panel's row interchanges to my local columns jq..nq-1, then U := L1^-1 U. Returns
  * the U block row (jb x (nq-jq)) and its leading dimension in *ldu. */
+/* HPL.dat's SWAP codes: how the involved rows travel along the process column. */
+enum { HPL_SWAP_BINEXCH = 0, HPL_SWAP_LONG = 1, HPL_SWAP_MIX = 2 };
 double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
                           const struct hpl_grid *g, const struct hpl_engine *eng,
-                          struct hpl_swap_ws *ws, int jq, int *ldu, struct hpl_times *t);
+                          const struct hpl_algo *algo, struct hpl_swap_ws *ws, int jq, int *ldu,
+                          struct hpl_times *t);
 
 /* ---------------------------------------------------------------- update (hpl_update.c) */
 /* A(L2 rows, local columns c0..c1-1) -= L2 * U(:, c0-jq .. c1-jq-1), in column chunks, giving

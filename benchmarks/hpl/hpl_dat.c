@@ -255,8 +255,6 @@ int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *d, char *e
     }
     if (one_int(&r, "SWAP (0 bin-exch, 1 long, 2 mix)", 0, 2, &d->swap))
         return -1;
-    if (d->swap != 1)
-        warn(d, name, r.line, "SWAP=%s not implemented, using long", hpl_swap_names[d->swap]);
     if (one_int(&r, "swapping threshold", 0, 0x7fffffffL, &d->swap_threshold))
         return -1;
     if (one_int(&r, "L1 form (0 transposed, 1 no-transposed)", 0, 1, &d->l1))

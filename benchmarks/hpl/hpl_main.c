@@ -35,9 +35,9 @@ static void usage(void)
 "\n"
 "With an HPL.dat (netlib's format, unchanged) it runs the cross product of its lists of N, NB,\n"
 "grids, DEPTH, BCAST, RFACT, NDIV, PFACT and NBMIN, as HPL does. Settings that exa-hpl does\n"
-"not implement (SWAP other than long, DEPTH above 1, transposed L1/U, equilibration) draw a\n"
-"one-line warning naming them and the run uses exa-hpl's own. The options below replace the\n"
-"corresponding HPL.dat lines.\n"
+"not implement (DEPTH above 1, transposed L1/U, equilibration) draw a one-line warning naming\n"
+"them and the run uses exa-hpl's own. The options below replace the corresponding HPL.dat\n"
+"lines.\n"
 "\n"
 "Problem:\n"
 "  -N, --n N            order of the matrix (positive)\n"
@@ -58,6 +58,9 @@ static void usage(void)
 "      --rfact V        the same for the recursion's levels (default right; HPL.dat's RFACT)\n"
 "      --bcast B        panel broadcast along the process rows: HPL's rings 1rg, 1rM, 2rg, 2rM,\n"
 "                       long Lng, LnM (HPL.dat's BCAST 0-5), or ibcast (MPI_Ibcast, the default)\n"
+"      --swap S         row interchanges along the process columns: bin-exch, long (default)\n"
+"                       or mix (HPL.dat's SWAP 0-2)\n"
+"      --swap-threshold C  mix: binary exchange up to C local columns, long above (default 64)\n"
 "Check and output:\n"
 "      --threshold T    residual threshold (default 16.0). A negative threshold turns the check\n"
 "                       off as in HPL: the run is then non-compliant (never submittable) and\n"
@@ -315,8 +318,8 @@ static void json_path_for(const char *path, int index, int nruns, char *buf, siz
 /* ------------------------------------------------------------------------------------ main */
 
 enum { OPT_NB = 256, OPT_PMAP, OPT_THRESHOLD, OPT_SEED, OPT_MEMFRAC, OPT_JSON, OPT_PAPI,
-       OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_BCAST, OPT_MATRIX, OPT_DUMP,
-       OPT_PERTURB };
+       OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_BCAST, OPT_SWAP, OPT_SWAP_THRESHOLD,
+       OPT_MATRIX, OPT_DUMP, OPT_PERTURB };
 
 /* --pfact/--rfact: a name (left, crout, right, any case) or HPL.dat's code (0, 1, 2). */
 static long parse_fact(const char *name, const char *text)
@@ -336,6 +339,16 @@ static long parse_bcast(const char *text)
             return i;
     exa_usage_error("--bcast '%s': expected 1rg, 1rM, 2rg, 2rM, Lng, LnM (or HPL.dat's 0-5) or ibcast",
                     text);
+    return -1;
+}
+
+/* --swap: bin-exch, long or mix (or HPL.dat's 0, 1, 2). */
+static long parse_swap(const char *text)
+{
+    for (int i = 0; i < 3; i++)
+        if (!strcasecmp(text, hpl_swap_names[i]) || (text[0] == '0' + i && !text[1]))
+            return i;
+    exa_usage_error("--swap '%s': expected bin-exch, long or mix (or HPL.dat's 0, 1, 2)", text);
     return -1;
 }
 
@@ -365,7 +378,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     struct hpl_options o = {.threshold = 16.0, .seed = 42, .matrix_kind = HPL_GEN_RANDOM,
                             .engine = engine, .hooks = hooks};
     long opt_n = 0, opt_nb = 0, opt_p = 0, opt_q = 0, opt_pmap = -1, opt_depth = -1,
-         opt_nbmin = 0, opt_ndiv = 0, opt_pfact = -1, opt_rfact = -1, opt_bcast = -1;
+         opt_nbmin = 0, opt_ndiv = 0, opt_pfact = -1, opt_rfact = -1, opt_bcast = -1,
+         opt_swap = -1, opt_swap_threshold = -1;
     int have_threshold = 0;
     static const struct option longopts[] = {
         {"n", required_argument, 0, 'N'},           {"nb", required_argument, 0, OPT_NB},
@@ -375,7 +389,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         {"depth", required_argument, 0, OPT_DEPTH}, {"nbmin", required_argument, 0, OPT_NBMIN},
         {"ndiv", required_argument, 0, OPT_NDIV},   {"matrix", required_argument, 0, OPT_MATRIX},
         {"pfact", required_argument, 0, OPT_PFACT}, {"rfact", required_argument, 0, OPT_RFACT},
-        {"bcast", required_argument, 0, OPT_BCAST},
+        {"bcast", required_argument, 0, OPT_BCAST}, {"swap", required_argument, 0, OPT_SWAP},
+        {"swap-threshold", required_argument, 0, OPT_SWAP_THRESHOLD},
         {"dump-solution", required_argument, 0, OPT_DUMP},
         {"perturb-solution", no_argument, 0, OPT_PERTURB},
         {"help", no_argument, 0, 'h'},              {"version", no_argument, 0, 'V'},
@@ -422,6 +437,10 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         case OPT_PFACT: opt_pfact = parse_fact("--pfact", optarg); break;
         case OPT_RFACT: opt_rfact = parse_fact("--rfact", optarg); break;
         case OPT_BCAST: opt_bcast = parse_bcast(optarg); break;
+        case OPT_SWAP: opt_swap = parse_swap(optarg); break;
+        case OPT_SWAP_THRESHOLD:
+            opt_swap_threshold = parse_long_opt("--swap-threshold", optarg, 0, 0x7fffffffL);
+            break;
         case OPT_MATRIX:
             if (strcmp(optarg, "random") == 0)
                 o.matrix_kind = HPL_GEN_RANDOM;
@@ -513,6 +532,10 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         dat.nbcast = 1;
         dat.bcasts[0] = (int)opt_bcast;
     }
+    if (opt_swap >= 0)
+        dat.swap = (int)opt_swap;
+    if (opt_swap_threshold >= 0)
+        dat.swap_threshold = (int)opt_swap_threshold;
     if (opt_p || opt_q || !o.dat_path) {
         int p = (int)opt_p, q = (int)opt_q;
         if (!p && !q) {
@@ -566,7 +589,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         r->n = o.mem_fraction > 0 ? n_from_memory(o.mem_fraction, r->nb, node) : dat.ns[in];
         r->algo = (struct hpl_algo){
             .nbmin = dat.nbmins[im], .ndiv = dat.ndivs[iv], .depth = depths[id],
-            .pfact = dat.pfacts[ip], .rfact = dat.rfacts[ir], .bcast = dat.bcasts[ic], .swap = 1,
+            .pfact = dat.pfacts[ip], .rfact = dat.rfacts[ir], .bcast = dat.bcasts[ic], .swap = dat.swap,
             .swap_threshold = dat.swap_threshold, .l1 = 1, .u = 1, .equil = 0, .align = dat.align,
         };
         if (r->n <= 0)

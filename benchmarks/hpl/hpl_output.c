@@ -79,7 +79,13 @@ void hpl_print_banner(const struct hpl_options *o, const struct hpl_dat *dat,
     for (int i = 0; i < dat->ndepth; i++)
         depths[i] = dat->depths[i] > 1 ? 1 : dat->depths[i];
     int_list(f, "DEPTH", depths, dat->ndepth);
-    fprintf(f, "SWAP   : Long (involved rows gathered along the process column)\n");
+    if (dat->swap == HPL_SWAP_BINEXCH)
+        fprintf(f, "SWAP   : Binary-exchange (recursive doubling along the process column)\n");
+    else if (dat->swap == HPL_SWAP_LONG)
+        fprintf(f, "SWAP   : Long (involved rows gathered along the process column)\n");
+    else
+        fprintf(f, "SWAP   : Mix (threshold = %d: binary-exchange up to it, long above)\n",
+                dat->swap_threshold);
     fprintf(f, "L1     : no-transposed form\n");
     fprintf(f, "U      : no-transposed form\n");
     fprintf(f, "EQUIL  : no\n");
@@ -215,21 +221,17 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
         json_object_set_new(par, "hpl_dat", json_string(o->dat_path));
     if (o->mem_fraction > 0)
         json_object_set_new(par, "mem_fraction", json_real(o->mem_fraction));
-    json_object_set_new(par, "variant",
-                        json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:i}",
-                                  "tv", tv, "pfact", hpl_fact_names[run->algo.pfact], "rfact",
-                                  hpl_fact_names[run->algo.rfact], "nbmin",
-                                  run->algo.nbmin, "ndiv", run->algo.ndiv, "depth",
-                                  run->algo.depth, "lookahead",
-                                  run->algo.depth ? "depth-1 (next panel factored before the "
-                                                    "rest of the trailing update)"
-                                                  : "none",
-                                  "bcast", run->algo.bcast == HPL_BCAST_IBCAST ? "MPI_Ibcast"
-                                           : hpl_bcast_names[run->algo.bcast], "swap", "long (allgatherv of involved rows)",
-                                  "engine", o->engine->name, "panel",
-                                  "recursive (RFACT levels, PFACT leaves), max-loc allreduce "
-                                  "pivoting",
-                                  "align", run->algo.align));
+    json_t *algo = json_pack(
+        "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:i}", "tv", tv, "pfact",
+        hpl_fact_names[run->algo.pfact], "rfact", hpl_fact_names[run->algo.rfact], "nbmin",
+        run->algo.nbmin, "ndiv", run->algo.ndiv, "depth", run->algo.depth, "lookahead",
+        run->algo.depth ? "depth-1 (next panel factored before the rest of the trailing update)" : "none",
+        "bcast", run->algo.bcast == HPL_BCAST_IBCAST ? "MPI_Ibcast" : hpl_bcast_names[run->algo.bcast],
+        "swap", hpl_swap_names[run->algo.swap], "engine", o->engine->name, "panel",
+        "recursive (RFACT levels, PFACT leaves), max-loc allreduce pivoting", "align", run->algo.align);
+    if (run->algo.swap == HPL_SWAP_MIX)
+        json_object_set_new(algo, "swap_threshold", json_integer(run->algo.swap_threshold));
+    json_object_set_new(par, "variant", algo);
     if (o->dat_path && dat->nwarn > 0) {
         json_t *w = json_array();
         for (int i = 0; i < dat->nwarn; i++)

@@ -59,7 +59,7 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
         int ldu = 1;
         double *u = NULL;
         if (m->nq > jq)
-            u = hpl_swap_and_trsm(cur, m, g, eng, &ws, jq, &ldu, t);
+            u = hpl_swap_and_trsm(cur, m, g, eng, algo, &ws, jq, &ldu, t);
 
         int done = jq;
         if (have_next) {

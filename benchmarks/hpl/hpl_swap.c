@@ -14,7 +14,10 @@
  *   - the owners of the pivot rows below the diagonal block write in what was moved there,
  *   - process row prow writes U back into A (the solve reads it there).
  * It moves each involved row once per process of the column: the volume of HPL's "long" swap,
- * scalable in N (nothing depends on more than 2 jb rows of my columns). */
+ * scalable in N (nothing depends on more than 2 jb rows of my columns). HPL.dat's SWAP picks how
+ * the rows travel: long (1) leaves it to MPI_Allgatherv; binary exchange (0) is a recursive
+ * doubling, log2 P exchanges of everything gathered so far with one partner; mix (2) takes the
+ * binary exchange up to the swapping threshold of local columns and long beyond. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +45,70 @@ void hpl_swap_ws_free(struct hpl_swap_ws *ws)
     free(ws->recv);
     free(ws->counts);
     memset(ws, 0, sizeof *ws);
+}
+
+/* One exchange of the binary exchange: the blocks of groups [g0, g0 + d), where group g is
+ * process row g and, when g < extra, row g + p2 too. */
+static MPI_Datatype groups_type(const int *counts, const int *displs, int g0, int d, int p2, int extra)
+{
+    int n = 0, lens[2 * d], at[2 * d];
+    for (int grp = g0; grp < g0 + d; grp++) {
+        lens[n] = counts[grp], at[n++] = displs[grp];
+        if (grp < extra)
+            lens[n] = counts[grp + p2], at[n++] = displs[grp + p2];
+    }
+    MPI_Datatype t;
+    MPI_Type_indexed(n, lens, at, MPI_DOUBLE, &t);
+    MPI_Type_commit(&t);
+    return t;
+}
+
+/* Allgather of the blocks (counts, displs: one per process row) in recv, mine already in place,
+ * by recursive doubling over the largest power of two p2 <= P; the rows beyond it first hand their
+ * block to row - p2 and get the whole result back from it at the end. */
+static void binexch_allgather(double *recv, const int *counts, const int *displs, int me, int P,
+                              MPI_Comm comm)
+{
+    const int tag = 7;
+    int p2 = 1;
+    while (p2 * 2 <= P)
+        p2 *= 2;
+    int extra = P - p2, total = displs[P - 1] + counts[P - 1];
+    if (me >= p2) {
+        MPI_Send(recv + displs[me], counts[me], MPI_DOUBLE, me - p2, tag, comm);
+        MPI_Recv(recv, total, MPI_DOUBLE, me - p2, tag, comm, MPI_STATUS_IGNORE);
+        return;
+    }
+    if (me < extra)
+        MPI_Recv(recv + displs[me + p2], counts[me + p2], MPI_DOUBLE, me + p2, tag, comm,
+                 MPI_STATUS_IGNORE);
+    for (int d = 1; d < p2; d *= 2) {
+        int partner = me ^ d;
+        MPI_Datatype mine = groups_type(counts, displs, me & ~(d - 1), d, p2, extra);
+        MPI_Datatype theirs = groups_type(counts, displs, partner & ~(d - 1), d, p2, extra);
+        MPI_Request req[2];
+        MPI_Irecv(recv, 1, theirs, partner, tag, comm, &req[0]);
+        MPI_Isend(recv, 1, mine, partner, tag, comm, &req[1]);
+        MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
+        MPI_Type_free(&mine);
+        MPI_Type_free(&theirs);
+    }
+    if (me < extra)
+        MPI_Send(recv, total, MPI_DOUBLE, me + p2, tag, comm);
+}
+
+/* Every process of the column gets every involved row of its columns (nc of them each). */
+static void exchange_rows(struct hpl_swap_ws *ws, int mine, int nc, const struct hpl_grid *g,
+                          const struct hpl_algo *algo)
+{
+    int binexch = algo->swap == HPL_SWAP_BINEXCH || (algo->swap == HPL_SWAP_MIX && nc <= algo->swap_threshold);
+    if (!binexch) {
+        MPI_Allgatherv(ws->send, mine * nc, MPI_DOUBLE, ws->recv, ws->counts, ws->displs, MPI_DOUBLE,
+                       g->col_comm);
+        return;
+    }
+    memcpy(ws->recv + ws->displs[g->myrow], ws->send, sizeof(double) * (size_t)mine * nc);
+    binexch_allgather(ws->recv, ws->counts, ws->displs, g->myrow, g->p, g->col_comm);
 }
 
 static double *swap_one_row(const struct hpl_panel *pan, struct hpl_matrix *m,
@@ -75,7 +142,8 @@ static double *swap_one_row(const struct hpl_panel *pan, struct hpl_matrix *m,
 
 double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
                           const struct hpl_grid *g, const struct hpl_engine *eng,
-                          struct hpl_swap_ws *ws, int jq, int *ldu, struct hpl_times *t)
+                          const struct hpl_algo *algo, struct hpl_swap_ws *ws, int jq, int *ldu,
+                          struct hpl_times *t)
 {
     if (g->p == 1)
         return swap_one_row(pan, m, eng, jq, ldu, t);
@@ -143,8 +211,7 @@ double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
             ws->send[(size_t)r * nc + col] = a[lr[r]];
     }
     if (nc > 0)
-        MPI_Allgatherv(ws->send, mine * nc, MPI_DOUBLE, ws->recv, ws->counts, ws->displs,
-                       MPI_DOUBLE, g->col_comm);
+        exchange_rows(ws, mine, nc, g, algo);
 
     /* U: the new top rows */
     double *u = ws->u;

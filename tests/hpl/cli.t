@@ -26,6 +26,9 @@ expect_exit 2 "--pfact bad" "$HPL" -N 100 --pfact upward
 output_has "--pfact named with its choices" "--pfact 'upward': expected left, crout or right"
 expect_exit 2 "--bcast bad" "$HPL" -N 100 --bcast 3rg
 output_has "--bcast named with its choices" "--bcast '3rg': expected 1rg, 1rM, 2rg, 2rM, Lng, LnM"
+expect_exit 2 "--swap bad" "$HPL" -N 100 --swap ring
+output_has "--swap named with its choices" "--swap 'ring': expected bin-exch, long or mix"
+expect_exit 2 "--swap-threshold negative" "$HPL" -N 100 --swap-threshold -1
 expect_exit 2 "--rfact out of HPL.dat's codes" "$HPL" -N 100 --rfact 3
 output_has "--rfact named" "--rfact '3': expected left, crout or right"
 expect_exit 2 "no problem size" "$HPL"
@@ -60,7 +63,9 @@ json_true "record: residual and its norms" "$T/r.json" \
 expect_exit 0 "--bcast LnM on a 1x3 grid" "${R[@]}" -np 3 "$HPL" -N 90 --nb 16 -P 1 -Q 3 --bcast lnm --json "$T/lnm.json"
 output_has "T/V code: BCAST 5" "^WR15R2R8 +90 +16 +1 +3 "
 json_true "record: the broadcast's name" "$T/lnm.json" "r['parameters']['variant']['bcast']=='LnM' and r['parameters']['variant']['tv']=='WR15R2R8'"
-json_true "record: MPI_Ibcast by default" "$T/r.json" "r['parameters']['variant']['bcast']=='MPI_Ibcast'"
+json_true "record: MPI_Ibcast and long swap by default" "$T/r.json" "r['parameters']['variant']['bcast']=='MPI_Ibcast' and r['parameters']['variant']['swap']=='long' and 'swap_threshold' not in r['parameters']['variant']"
+expect_exit 0 "--swap mix --swap-threshold 32 on a 2x1 grid" "${R[@]}" -np 2 "$HPL" -N 90 --nb 16 -P 2 -Q 1 --swap mix --swap-threshold 32 --json "$T/mix.json"
+json_true "record: mix and its threshold" "$T/mix.json" "r['parameters']['variant']['swap']=='mix' and r['parameters']['variant']['swap_threshold']==32"
 json_true "record: the BLAS kernels in use" "$T/r.json" "len(r['provenance']['software']['blas_kernels']['name']) > 0"
 
 # OpenBLAS kernels below the CPU's ISA draw a warning with the remedy, and the record says so

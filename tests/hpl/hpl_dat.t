@@ -42,7 +42,7 @@ for rf in L C R; do
         [ "$n" -eq 16 ]; ok $? "sample.dat: RFACT $rf x PFACT $pf ran 16 times (got $n)"
     done
 done
-! grep -q "PFACT=\|RFACT=\|BCAST=" "$T/out.sample.dat.4"; ok $? "sample.dat: no warning about PFACT, RFACT or BCAST"
+! grep -q "PFACT=\|RFACT=\|BCAST=\|SWAP=" "$T/out.sample.dat.4"; ok $? "sample.dat: no warning about PFACT, RFACT, BCAST or SWAP"
 grep -qE '^BCAST  : +1rg$' "$T/out.sample.dat.4"; ok $? "sample.dat: the banner lists BCAST 1rg"
 
 # device out other than 6/7: the report goes to the output file named on line 3

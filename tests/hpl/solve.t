@@ -49,6 +49,18 @@ for bcast in 1rg 1rM 2rg 2rM Lng LnM; do
     solve_case 1x5 700 64 --bcast "$bcast"
 done
 
+# SWAP: binary exchange (recursive doubling, P a power of two or not) and mix with a threshold
+# that the shrinking trailing matrix crosses, on the pivot matrix (rows move at every step)
+for swap in bin-exch mix; do
+    for grid in 2x1 3x1 4x1 5x1 3x2; do
+        p=${grid%x*} q=${grid#*x}
+        expect_exit 0 "SWAP $swap on $grid passes" "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N 203 \
+            --nb 16 -P "$p" -Q "$q" --swap "$swap" --swap-threshold 60 --matrix pivot \
+            --dump-solution "$T/xs"
+        check "SWAP $swap on $grid: x matches LAPACK" "$REF" 203 42 pivot "$T/xs" --expect-pivots
+    done
+done
+
 # a matrix that needs a row interchange at every step, rows crossing process rows
 for grid in 2x2 4x1 1x1; do
     p=${grid%x*} q=${grid#*x}

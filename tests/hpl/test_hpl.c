@@ -130,9 +130,10 @@ static void test_dat_sample(void **state)
     assert_int_equal(d.pfacts[1], HPL_FACT_CROUT);
     assert_int_equal(d.nrfact, 1);
     assert_int_equal(d.bcasts[0], HPL_BCAST_1RM);
-    /* SWAP mix; L1; U; EQUIL (PFACT, RFACT and BCAST are all implemented) */
-    assert_int_equal(d.nwarn, 4);
-    assert_non_null(strstr(d.warn[0], "SWAP=mix"));
+    assert_int_equal(d.swap, HPL_SWAP_MIX);
+    /* L1; U; EQUIL (PFACT, RFACT, BCAST and SWAP are all implemented) */
+    assert_int_equal(d.nwarn, 3);
+    assert_non_null(strstr(d.warn[0], "L1=transposed"));
 }
 
 /* Replaces line `line` (1-based) of SAMPLE by `text` and parses; returns the error. */
