@@ -341,18 +341,27 @@ static int next(struct scan *s, char close, const char *why)
     return fail(s, why);
 }
 
-/* One "name": value of an object; added to obj unless obj is NULL (checking only). */
-static int object_member(struct scan *s, json_t *obj)
+/* A member's name and its colon: the name's quote at *name_at, its body [*b, *e). */
+static int member_name(struct scan *s, const char **name_at, const char **b, const char **e, int *esc)
 {
     ws(s);
-    const char *name_at = s->p, *b, *e;
-    int esc;
-    if (string(s, &b, &e, &esc))
+    *name_at = s->p;
+    if (string(s, b, e, esc))
         return -1;
     ws(s);
     if (s->p >= s->end || *s->p != ':')
         return fail(s, "':' expected");
     s->p++;
+    return 0;
+}
+
+/* One "name": value of an object; added to obj unless obj is NULL (checking only). */
+static int object_member(struct scan *s, json_t *obj)
+{
+    const char *name_at, *b, *e;
+    int esc;
+    if (member_name(s, &name_at, &b, &e, &esc))
+        return -1;
     json_t *v = NULL;
     if (value(s, obj ? &v : NULL))
         return -1;
@@ -537,15 +546,10 @@ static int is_name(const char *b, const char *e, int esc, const char *want)
  * shared member (built from the cache). */
 static int record_member(struct scan *s, json_t *rec, struct deferred *results)
 {
-    ws(s);
-    const char *name_at = s->p, *b, *e;
+    const char *name_at, *b, *e;
     int esc;
-    if (string(s, &b, &e, &esc))
+    if (member_name(s, &name_at, &b, &e, &esc))
         return -1;
-    ws(s);
-    if (s->p >= s->end || *s->p != ':')
-        return fail(s, "':' expected");
-    s->p++;
     ws(s);
     const char *val = s->p;
     if (is_name(b, e, esc, "results") && results->val) {
