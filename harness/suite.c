@@ -106,7 +106,8 @@ void suite_blas_kernels(const struct suite *s, struct envlist *env)
 {
     static int said;
     char why[512];
-    if (s->launcher.type != LAUNCH_LOCAL || envlist_get(env, "OPENBLAS_CORETYPE") || getenv("OPENBLAS_CORETYPE"))
+    if (s->launcher.type != LAUNCH_LOCAL || envlist_get(env, "OPENBLAS_CORETYPE") ||
+        getenv("OPENBLAS_CORETYPE"))
         return;
     const char *fix = exa_blas_kernel_check(why, sizeof why);
     if (!fix)

@@ -19,10 +19,10 @@ static const char *const RESID_LABEL = "||Ax-b||_oo/(eps*(||A||_oo*||x||_oo+||b|
 
 void hpl_tv_code(const struct hpl_run *run, char *buf, size_t len)
 {
-    int bc = run->algo.bcast;
-    snprintf(buf, len, "W%c%d%c%c%d%c%d", run->pmap == HPL_PMAP_ROW ? 'R' : 'C', run->algo.depth,
-             bc == HPL_BCAST_IBCAST ? 'I' : '0' + bc, hpl_fact_names[run->algo.rfact][0], run->algo.ndiv, hpl_fact_names[run->algo.pfact][0],
-             run->algo.nbmin);
+    const struct hpl_algo *a = &run->algo;
+    snprintf(buf, len, "W%c%d%c%c%d%c%d", run->pmap == HPL_PMAP_ROW ? 'R' : 'C', a->depth,
+             a->bcast == HPL_BCAST_IBCAST ? 'I' : '0' + a->bcast, hpl_fact_names[a->rfact][0], a->ndiv,
+             hpl_fact_names[a->pfact][0], a->nbmin);
 }
 
 static void int_list(FILE *f, const char *label, const int *v, int n)

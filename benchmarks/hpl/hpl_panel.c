@@ -182,8 +182,8 @@ static void pf_gemm(struct pf *x, int r, int c, int nc, int k0, int nk)
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, jb - r, nc, nk, -1.0, w + r + (size_t)k0 * jb,
                     jb, u, jb, 1.0, w + r + (size_t)c * jb, jb);
     if (x->ml > 0)
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, x->ml, nc, nk, -1.0, x->l + (size_t)k0 * x->ldl,
-                    x->ldl, u, jb, 1.0, x->l + (size_t)c * x->ldl, x->ldl);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, x->ml, nc, nk, -1.0,
+                    x->l + (size_t)k0 * x->ldl, x->ldl, u, jb, 1.0, x->l + (size_t)c * x->ldl, x->ldl);
 }
 
 /* W's rows [r, r+nr) of columns [c, c+nc) := L(r..r+nr)^-1 times themselves: those rows of U. */

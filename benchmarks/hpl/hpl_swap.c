@@ -101,7 +101,8 @@ static void binexch_allgather(double *recv, const int *counts, const int *displs
 static void exchange_rows(struct hpl_swap_ws *ws, int mine, int nc, const struct hpl_grid *g,
                           const struct hpl_algo *algo)
 {
-    int binexch = algo->swap == HPL_SWAP_BINEXCH || (algo->swap == HPL_SWAP_MIX && nc <= algo->swap_threshold);
+    int binexch = algo->swap == HPL_SWAP_BINEXCH ||
+                  (algo->swap == HPL_SWAP_MIX && nc <= algo->swap_threshold);
     if (!binexch) {
         MPI_Allgatherv(ws->send, mine * nc, MPI_DOUBLE, ws->recv, ws->counts, ws->displs, MPI_DOUBLE,
                        g->col_comm);
