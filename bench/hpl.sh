@@ -15,6 +15,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib/hpcc.sh
+. bench/lib/blas.sh
 BUILD=${BUILD:-build}
 N=${HPL_BENCH_N:-20000}
 NB=${HPL_BENCH_NB:-192}
@@ -29,18 +30,8 @@ EXA=$BUILD/bin/exabench
 make --no-print-directory -s BUILD="$BUILD" "$HPL" "$DGEMM" "$EXA" >/dev/null || {
     echo "bench/hpl.sh: cannot build $HPL, $DGEMM and $EXA" >&2; exit 1; }
 
-# OpenBLAS kernels below the CPU's ISA (a CPU newer than the library) would make all three
-# figures several times too low: use the kernels exabench suggests, for all three alike.
-if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
-    fix=$("$EXA" sysinfo --json | python3 -c '
-import json, sys
-k = json.load(sys.stdin)["software"].get("blas_kernels") or {}
-print(k.get("suggested_coretype", ""))')
-    if [ -n "$fix" ]; then
-        echo "== hpl: OpenBLAS picks kernels below this CPU's ISA; using OPENBLAS_CORETYPE=$fix for all runs"
-        export OPENBLAS_CORETYPE=$fix
-    fi
-fi
+# the same kernels for the dgemm rate, exa-hpl and netlib HPL
+use_fitting_blas_kernels "$EXA" hpl
 echo "== hpl: OpenBLAS kernels: $(OPENBLAS_VERBOSE=2 "$DGEMM" 64 1 2>&1 | sed -n 's/^Core: //p')"
 
 echo "== hpl: BLAS dgemm on $RANKS threads (n=4000, best of 3)"
