@@ -552,17 +552,18 @@ static int record_member(struct scan *s, json_t *rec, struct deferred *results)
         return -1;
     ws(s);
     const char *val = s->p;
-    if (is_name(b, e, esc, "results") && results->val) {
+    int is_results = is_name(b, e, esc, "results");
+    if (is_results && results->val) {
         s->p = name_at;
         return fail(s, "duplicate object key");
     }
-    int skip = is_name(b, e, esc, "results") || (!esc && shared_member(b, (size_t)(e - b)));
+    int skip = is_results || (!esc && shared_member(b, (size_t)(e - b)));
     json_t *v = NULL;
     if (value(s, skip ? NULL : &v))
         return -1;
     if (!skip)
         return add_member(s, rec, name_at, b, e, esc, v);
-    if (is_name(b, e, esc, "results")) {
+    if (is_results) {
         *results = (struct deferred){name_at, b, e, val, s->p, esc};
         return 0;
     }

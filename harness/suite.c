@@ -1,6 +1,5 @@
 /* Reading a suite file with libyaml (document API, so every node keeps its line and column), with
  * errors that name FILE:LINE:COLUMN, the key and the value. */
-
 #include "suite.h"
 
 #include <ctype.h>
@@ -16,9 +15,9 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "exa_peak.h"
 #include "exa_cli.h"
 #include "exa_parse.h"
+#include "exa_peak.h"
 
 /* ---- small containers ------------------------------------------------------------------------ */
 
@@ -100,22 +99,6 @@ void envlist_merge(struct envlist *into, const struct envlist *from)
 {
     for (size_t i = 0; i < from->names.n; i++)
         envlist_set(into, from->names.v[i], from->values.v[i]);
-}
-
-void suite_blas_kernels(const struct suite *s, struct envlist *env)
-{
-    static int said;
-    char why[512];
-    if (s->launcher.type != LAUNCH_LOCAL || envlist_get(env, "OPENBLAS_CORETYPE") ||
-        getenv("OPENBLAS_CORETYPE"))
-        return;
-    const char *fix = exa_blas_kernel_check(why, sizeof why);
-    if (!fix)
-        return;
-    envlist_set(env, "OPENBLAS_CORETYPE", fix);
-    if (!said++)
-        fprintf(stderr, "exabench: note: %s. Local exa-hpl runs get OPENBLAS_CORETYPE=%s (set it in the "
-                "suite's env, or in the environment, to choose otherwise).\n", why, fix);
 }
 
 void envlist_free(struct envlist *e)
@@ -1167,4 +1150,22 @@ int suite_selected(const struct strlist *only, const char *name)
         if (!strcmp(only->v[i], name))
             return 1;
     return 0;
+}
+
+/* ---- BLAS kernels ----------------------------------------------------------------------------- */
+
+void suite_blas_kernels(const struct suite *s, struct envlist *env)
+{
+    static int said;
+    char why[512];
+    if (s->launcher.type != LAUNCH_LOCAL || envlist_get(env, "OPENBLAS_CORETYPE") ||
+        getenv("OPENBLAS_CORETYPE"))
+        return;
+    const char *fix = exa_blas_kernel_check(why, sizeof why);
+    if (!fix)
+        return;
+    envlist_set(env, "OPENBLAS_CORETYPE", fix);
+    if (!said++)
+        fprintf(stderr, "exabench: note: %s. Local exa-hpl runs get OPENBLAS_CORETYPE=%s (set it in the "
+                "suite's env, or in the environment, to choose otherwise).\n", why, fix);
 }

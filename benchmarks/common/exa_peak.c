@@ -149,7 +149,9 @@ static int core_level(const char *core)
     return 3;
 }
 
-const char *exa_blas_kernel_check(char *why, size_t len)
+/* The check itself; exa_blas_kernel_check keeps its answer, which can not change once the
+ * library is loaded. */
+static const char *kernel_check(char *why, size_t len)
 {
 #ifdef OPENBLAS_VERSION
     const char *config = openblas_get_config(), *core = openblas_get_corename();
@@ -177,6 +179,20 @@ const char *exa_blas_kernel_check(char *why, size_t len)
     (void)len;
     return NULL;
 #endif
+}
+
+const char *exa_blas_kernel_check(char *why, size_t len)
+{
+    static int done;
+    static const char *fix;
+    static char reason[512];
+    if (!done) {
+        fix = kernel_check(reason, sizeof reason);
+        done = 1;
+    }
+    if (fix)
+        snprintf(why, len, "%s", reason);
+    return fix;
 }
 
 json_t *exa_blas_kernels_json(void)

@@ -16,9 +16,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "exa_peak.h"
 #include "build_info.h"
 #include "exa_cli.h"
+#include "exa_peak.h"
 #include "exa_sysfs.h"
 
 extern char **environ;

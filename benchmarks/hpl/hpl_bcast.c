@@ -33,9 +33,17 @@ static int absolute(const struct hpl_panel *pan, int rel, int q)
     return (pan->pcol + rel) % q;
 }
 
-/* Ring topologies: where my copy comes from and where it goes, as positions (-1: none). */
+static int is_long(int kind)
+{
+    return kind == HPL_BCAST_LNG || kind == HPL_BCAST_LNM;
+}
+
+/* Ring topologies: where my copy comes from and where it goes, as positions (-1: none). For the
+ * long forms it serves the one receiver outside the roll, LnM's position 1, linked as in 1rM. */
 static void ring_links(int kind, int rel, int q, int *from, int *to, int *nto)
 {
+    if (is_long(kind))
+        kind = HPL_BCAST_1RM;
     int first = kind == HPL_BCAST_1RM || kind == HPL_BCAST_2RM ? 2 : 1; /* start of the rings */
     int two = kind == HPL_BCAST_2RG || kind == HPL_BCAST_2RM;
     int last_a = two ? first + (q - first + 1) / 2 - 1 : q - 1;    /* end of ring A */
@@ -94,11 +102,6 @@ static void roll_step(struct hpl_panel *pan, const struct hpl_grid *g)
     irecv(pan, at, n, prev, g);
 }
 
-static int is_long(int kind)
-{
-    return kind == HPL_BCAST_LNG || kind == HPL_BCAST_LNM;
-}
-
 static void start_root(struct hpl_panel *pan, const struct hpl_grid *g)
 {
     int q = g->q;
@@ -151,7 +154,7 @@ void hpl_bcast_start(struct hpl_panel *pan, const struct hpl_grid *g, int kind)
         irecv(pan, at, n, 0, g); /* my piece of the spread */
     } else {
         int to[3], nto, from;
-        ring_links(is_long(kind) ? HPL_BCAST_1RM : kind, pan->rel, g->q, &from, to, &nto);
+        ring_links(kind, pan->rel, g->q, &from, to, &nto);
         irecv(pan, pan->buf, pan->count, from, g);
     }
 }
@@ -187,7 +190,7 @@ static void advance(struct hpl_panel *pan, const struct hpl_grid *g, int block)
             continue;
         }
         int to[3], nto, from;
-        ring_links(is_long(pan->bcast) ? HPL_BCAST_1RM : pan->bcast, pan->rel, g->q, &from, to, &nto);
+        ring_links(pan->bcast, pan->rel, g->q, &from, to, &nto);
         for (int i = 0; i < nto; i++)
             isend(pan, pan->buf, pan->count, to[i], g);
         pan->arrived = 1;

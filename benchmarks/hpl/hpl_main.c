@@ -321,34 +321,15 @@ enum { OPT_NB = 256, OPT_PMAP, OPT_THRESHOLD, OPT_SEED, OPT_MEMFRAC, OPT_JSON, O
        OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_BCAST, OPT_SWAP, OPT_SWAP_THRESHOLD,
        OPT_MATRIX, OPT_DUMP, OPT_PERTURB };
 
-/* --pfact/--rfact: a name (left, crout, right, any case) or HPL.dat's code (0, 1, 2). */
-static long parse_fact(const char *name, const char *text)
+/* An HPL.dat choice on the command line: one of names (any case) or, for the first ncodes of
+ * them, HPL.dat's one-digit code. expected lists the choices for the error. */
+static long parse_choice(const char *opt, const char *text, const char *const *names, int n,
+                         int ncodes, const char *expected)
 {
-    for (int i = 0; i < 3; i++)
-        if (!strcasecmp(text, hpl_fact_names[i]) || (text[0] == '0' + i && !text[1]))
+    for (int i = 0; i < n; i++)
+        if (!strcasecmp(text, names[i]) || (i < ncodes && text[0] == '0' + i && !text[1]))
             return i;
-    exa_usage_error("%s '%s': expected left, crout or right (or HPL.dat's 0, 1, 2)", name, text);
-    return -1;
-}
-
-/* --bcast: HPL's names (1rg, 1rM, 2rg, 2rM, Lng, LnM, any case), its codes 0-5, or ibcast. */
-static long parse_bcast(const char *text)
-{
-    for (int i = 0; i <= HPL_BCAST_IBCAST; i++)
-        if (!strcasecmp(text, hpl_bcast_names[i]) || (i < HPL_BCAST_IBCAST && text[0] == '0' + i && !text[1]))
-            return i;
-    exa_usage_error("--bcast '%s': expected 1rg, 1rM, 2rg, 2rM, Lng, LnM (or HPL.dat's 0-5) or ibcast",
-                    text);
-    return -1;
-}
-
-/* --swap: bin-exch, long or mix (or HPL.dat's 0, 1, 2). */
-static long parse_swap(const char *text)
-{
-    for (int i = 0; i < 3; i++)
-        if (!strcasecmp(text, hpl_swap_names[i]) || (text[0] == '0' + i && !text[1]))
-            return i;
-    exa_usage_error("--swap '%s': expected bin-exch, long or mix (or HPL.dat's 0, 1, 2)", text);
+    exa_usage_error("%s '%s': expected %s", opt, text, expected);
     return -1;
 }
 
@@ -434,10 +415,22 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
         case OPT_DEPTH: opt_depth = parse_long_opt("--depth", optarg, 0, 1); break;
         case OPT_NBMIN: opt_nbmin = parse_long_opt("--nbmin", optarg, 1, 1L << 20); break;
         case OPT_NDIV: opt_ndiv = parse_long_opt("--ndiv", optarg, 2, 1L << 20); break;
-        case OPT_PFACT: opt_pfact = parse_fact("--pfact", optarg); break;
-        case OPT_RFACT: opt_rfact = parse_fact("--rfact", optarg); break;
-        case OPT_BCAST: opt_bcast = parse_bcast(optarg); break;
-        case OPT_SWAP: opt_swap = parse_swap(optarg); break;
+        case OPT_PFACT:
+        case OPT_RFACT: {
+            long v = parse_choice(c == OPT_PFACT ? "--pfact" : "--rfact", optarg, hpl_fact_names, 3, 3,
+                                  "left, crout or right (or HPL.dat's 0, 1, 2)");
+            *(c == OPT_PFACT ? &opt_pfact : &opt_rfact) = v;
+            break;
+        }
+        case OPT_BCAST:
+            opt_bcast = parse_choice("--bcast", optarg, hpl_bcast_names, HPL_BCAST_IBCAST + 1,
+                                     HPL_BCAST_IBCAST,
+                                     "1rg, 1rM, 2rg, 2rM, Lng, LnM (or HPL.dat's 0-5) or ibcast");
+            break;
+        case OPT_SWAP:
+            opt_swap = parse_choice("--swap", optarg, hpl_swap_names, 3, 3,
+                                    "bin-exch, long or mix (or HPL.dat's 0, 1, 2)");
+            break;
         case OPT_SWAP_THRESHOLD:
             opt_swap_threshold = parse_long_opt("--swap-threshold", optarg, 0, 0x7fffffffL);
             break;
@@ -612,9 +605,9 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     o.threads = blas_threads();
     exa_cpu_peak_detect(&o.peak);
     char blas_why[512];
-    if (rank == 0 && exa_blas_kernel_check(blas_why, sizeof blas_why))
-        exa_warn("%s (e.g. mpirun -x OPENBLAS_CORETYPE=%s ...)", blas_why,
-                 exa_blas_kernel_check(blas_why, sizeof blas_why));
+    const char *blas_fix = rank == 0 ? exa_blas_kernel_check(blas_why, sizeof blas_why) : NULL;
+    if (blas_fix)
+        exa_warn("%s (e.g. mpirun -x OPENBLAS_CORETYPE=%s ...)", blas_why, blas_fix);
     MPI_Barrier(MPI_COMM_WORLD);
     const char *caln_env = getenv("EXA_HPL_CALIBRATE_N"); /* 0 skips (the test suite) */
     int caln = caln_env ? atoi(caln_env) : 1000;
