@@ -5,7 +5,8 @@
 #   make test         install missing packages (when root), build, run the test suite
 #   make run          build, run the quick suite on this machine, write a report
 #   make bench        performance comparisons against physical limits and reference tools
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (programs, suites, manual pages)
+#   make man          render the manual pages (docs/man/*.md) into build/man with pandoc
 #   make deps         install (or print) the Debian packages exabench needs
 #   make clean
 #
@@ -13,7 +14,7 @@
 # WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan), BUILD=dir (output folder).
 
 MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl harness \
-           benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda
+           benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda docs
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
