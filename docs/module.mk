@@ -1,7 +1,7 @@
 # The manual pages: docs/man/NAME.SECTION.md (pandoc markdown) rendered to $(BUILD)/man/NAME.SECTION
-# with `pandoc -s -t man`. `make man` renders them; `make all` does too when pandoc is installed;
-# `make install` puts them under $(PREFIX)/share/man/man1 and man5. Before installing:
-#   man -l build/man/exa-hpl.1
+# with `pandoc -s -f markdown-smart -t man` (no smart dashes: `--option` stays as typed). `make man`
+# renders them; `make all` does too when pandoc is installed; `make install` puts them under
+# $(PREFIX)/share/man/man1 and man5. Before installing: man -l build/man/exa-hpl.1
 
 PANDOC    ?= pandoc
 MAN_SRC   := $(sort $(wildcard docs/man/*.md))
@@ -17,7 +17,7 @@ endif
 
 $(BUILD)/man/%: docs/man/%.md
 	@mkdir -p $(@D)
-	$(PANDOC) -s -f markdown -t man -o $@ $<
+	$(PANDOC) -s -f markdown-smart -t man -o $@ $<
 
 install: install-man
 install-man:
