@@ -7,7 +7,6 @@
 # command; a failure names the command and each missing option. A binary that is not built is
 # "Bail out!": nothing could be checked.
 source "$(dirname "$0")/../lib/tap.sh"
-MAN=$EXA_ROOT/docs/man
 
 for b in exa-hpl exa-stream exa-comm exabench; do
     if [ ! -x "$BIN/$b" ]; then
@@ -23,7 +22,8 @@ options_of() {
 
 # check_command NAME PAGE CMD...: CMD's --help options must all be in docs/man/PAGE.md.
 check_command() {
-    local name=$1 page=$MAN/$2.md; shift 2
+    local name=$1 rel=docs/man/$2.md; shift 2
+    local page=$EXA_ROOT/$rel
     local help=$T/help.txt missing=() opt
     if ! "$@" --help >"$help" 2>&1 || [ ! -s "$help" ]; then
         echo "# '$name --help' failed or printed nothing"
@@ -31,8 +31,8 @@ check_command() {
         return
     fi
     if [ ! -f "$page" ]; then
-        echo "# $name has no manual page: docs/man/$2.md is missing"
-        ok 1 "$name: manual page docs/man/$2.md exists"
+        echo "# $name has no manual page: $rel is missing"
+        ok 1 "$name: manual page $rel exists"
         return
     fi
     while read -r opt; do
@@ -40,9 +40,9 @@ check_command() {
         grep -qP -- "(?<![A-Za-z0-9-])\Q$opt\E(?![A-Za-z0-9-])" "$page" || missing+=("$opt")
     done < <(options_of "$help")
     if [ ${#missing[@]} -gt 0 ]; then
-        echo "# $name: options in '$name --help' missing from docs/man/$2.md: ${missing[*]}"
+        echo "# $name: options in '$name --help' missing from $rel: ${missing[*]}"
     fi
-    ok ${#missing[@]} "$name: every option of --help is in docs/man/$2.md"
+    ok ${#missing[@]} "$name: every option of --help is in $rel"
 }
 
 for b in exa-hpl exa-stream exa-comm exabench; do
