@@ -15,9 +15,13 @@ ifneq ($(HAVE_PANDOC),)
 all: man
 endif
 
+# pandoc sizes every table to 70 ens, which with tbl's column gaps is wider than an 80-column
+# terminal's page: the column widths are scaled down to fit.
 $(BUILD)/man/%: docs/man/%.md
 	@mkdir -p $(@D)
-	$(PANDOC) -s -f markdown-smart -t man -o $@ $<
+	$(PANDOC) -s -f markdown-smart -t man -o $@.tmp $<
+	@perl -pi -e 's/lw\(([\d.]+)n\)/sprintf("lw(%.1fn)", $$1 * 0.85)/ge' $@.tmp
+	@mv $@.tmp $@
 
 install: install-man
 install-man:
