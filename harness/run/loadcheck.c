@@ -223,7 +223,7 @@ int load_sample_take(struct load_sample *s, const struct load_options *opt)
                       "(limit %.2f), load average %.2f",
                       s->foreign_load ? "foreign load" : "quiet", s->foreign_cores, s->cores, s->window_s * 1000,
                       s->threshold * s->cores, s->loadavg[0]);
-    for (int k = 0; k < s->ntop && o2 > 0 && (size_t)o2 < sizeof s->verdict; k++)
+    for (int k = 0; k < s->ntop && k < 4 && o2 > 0 && (size_t)o2 < sizeof s->verdict; k++)
         o2 += snprintf(s->verdict + o2, sizeof s->verdict - (size_t)o2, "%s pid %ld '%s' %.2f", k ? "," : ";",
                        (long)s->top[k].pid, s->top[k].comm, s->top[k].cores);
     return 0;

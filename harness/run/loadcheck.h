@@ -25,7 +25,7 @@
 
 #define LOAD_DEFAULT_WINDOW_S 0.2
 #define LOAD_DEFAULT_THRESHOLD 0.25   /* foreign load above a quarter of the cores */
-#define LOAD_TOP 4
+#define LOAD_TOP 8
 
 struct load_options {
     double window_s;            /* <= 0: LOAD_DEFAULT_WINDOW_S */
