@@ -167,17 +167,34 @@ static void cgroup_members(const char *cg, pid_t *out, size_t cap, int *count)
     fclose(f);
 }
 
+/* The caller and its ancestors: never members, even when the harness itself was started from a
+ * tagged environment (an exabench run inside another run's batch step). */
+static size_t ancestors(pid_t *v, size_t cap)
+{
+    size_t n = 0;
+    pid_t p = getpid();
+    while (p > 1 && n < cap) {
+        v[n++] = p;
+        pid_t pp;
+        if (proc_stat(p, NULL, &pp) != 0 || pp == p)
+            break;
+        p = pp;
+    }
+    return n;
+}
+
 static int scan(const char *run_id, const char *token, pid_t *out, size_t cap, int *count)
 {
     DIR *d = opendir("/proc");
     if (!d)
         return -1;
-    pid_t self = getpid();
+    pid_t anc[64];
+    size_t nanc = ancestors(anc, 64);
     struct dirent *de;
     while ((de = readdir(d))) {
         char *end;
         long pid = strtol(de->d_name, &end, 10);
-        if (*end || pid <= 1 || (pid_t)pid == self)
+        if (*end || pid <= 1 || in_list((pid_t)pid, anc, nanc))
             continue;
         if (proctrack_pid_has_tag((pid_t)pid, run_id, token) == 1 && alive((pid_t)pid))
             add_pid((pid_t)pid, out, cap, count);

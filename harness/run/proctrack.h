@@ -77,7 +77,7 @@ int proctrack_attach(struct proctrack *pt, const char *tag, const char *cgroup);
  * applies: not a reason to stop the launch). */
 int proctrack_child_enter(const struct proctrack *pt);
 
-/* Lists the live processes of an attempt (pt), excluding the caller, zombies and kernel threads:
+/* Lists the live processes of an attempt (pt), excluding the caller and its ancestors, zombies:
  * the union of the cgroup's members and of the processes whose environment carries the tag.
  * Writes at most cap pids to out; returns how many there are (may exceed cap), -1 on error. */
 int proctrack_members(const struct proctrack *pt, pid_t *out, size_t cap);

@@ -16,7 +16,7 @@ wait_count() {  # wait_count N TAG [CGROUP]: until the attempt has at least N pr
     for _ in $(seq 100); do [ "$(count "$@")" -ge "$want" ] && return 0; sleep 0.1; done
     return 1
 }
-cleanup() { for t in tok1 tok2 tok3; do "$TOOL" sweep "$RUN:$t" >/dev/null 2>&1; done; }
+cleanup() { for t in tok1 tok2 tok3 tok4; do "$TOOL" sweep "$RUN:$t" >/dev/null 2>&1; done; }
 trap 'cleanup; rm -rf "$T"' EXIT
 
 for mode in cgroup marker; do
@@ -56,6 +56,31 @@ for mode in cgroup marker; do
         [ ! -e "$CG" ]; ok $? "cgroup: the attempt's cgroup is removed ($CG)"
     fi
 done
+
+# The same with exa-hpl ranks (when built): real MPI ranks busy in their factorisation.
+if [ -x "$BIN/exa-hpl" ]; then
+    "$TOOL" launch "$RUN" tok4 "$T/tok4.info" -- env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+        "${MPI[@]}" "$BIN/exa-hpl" -N 12000 -NB 192 -P 1 -Q 2 >"$T/hpl.out" 2>&1 &
+    H=$!
+    wait_count 3 "$RUN:tok4"; ok $? "exa-hpl: mpirun and 2 ranks tracked"
+    CG=$(sed -n 2p "$T/tok4.info"); MP=$(sed -n 3p "$T/tok4.info")
+    sleep 1
+    kill -9 "$MP" "$H"; wait "$H" 2>/dev/null
+    sleep 0.5
+    n=$(count "$RUN:tok4" $CG)
+    [ "$n" -ge 2 ]; ok $? "exa-hpl: the ranks outlive kill -9 of mpirun and the harness ($n left)"
+    t0=$(date +%s.%N)
+    check "exa-hpl: the sweep kills them" "$TOOL" sweep "$RUN:tok4" $CG
+    t1=$(date +%s.%N)
+    python3 -c "import sys; sys.exit(0 if $t1 - $t0 < 5 else 1)"; ok $? "exa-hpl: within 5 s ($(python3 -c "print(round($t1 - $t0, 2))") s)"
+    [ "$(count "$RUN:tok4")" -eq 0 ]; ok $? "exa-hpl: no rank left"
+else
+    echo "# exa-hpl not built: its variant skipped"
+fi
+
+# The caller and its ancestors are never members, even when they carry a tag themselves.
+n=$(EXA_RUN_TAG=$RUN:anc sh -c '"$1" list "$2"; :' sh "$TOOL" "$RUN")
+[ "$n" = 0 ]; ok $? "a tagged caller and its tagged parent shell are not listed ($n)"
 
 # An orphaned rank that finishes after its attempt was abandoned writes no record.
 mkdir -p "$T/run/records" "$T/notes"
