@@ -357,12 +357,14 @@ long slurm_sbatch_word(char *out, size_t outlen, const char *value, int pattern_
         out[0] = 0;
     if (!value || control_char(value, c, sizeof c))
         return -1;
+    /* Slurm does not expand filename patterns in a name that holds a backslash: no doubling then */
+    int double_pct = pattern_literal && !strchr(value, '\\');
     size_t o = 0;
     put(out, outlen, &o, '"');
     for (const char *p = value; *p; p++) {
         if (*p == '"' || *p == '\\')
             put(out, outlen, &o, '\\');
-        if (pattern_literal && *p == '%')
+        if (double_pct && *p == '%')
             put(out, outlen, &o, '%');
         put(out, outlen, &o, *p);
     }
@@ -409,6 +411,23 @@ long slurm_sbatch_line(char *out, size_t outlen, const char *opt, const char *va
     out[len] = '\n';
     out[len + 1] = 0;
     return (long)(len + 1);
+}
+
+int slurm_check_env_name(const char *field, const char *name, char *err, size_t errlen)
+{
+    if (!name || !*name)
+        return fail(err, errlen, field, name, "is empty");
+    if (check_control(field, name, err, errlen))
+        return -1;
+    if (strlen(name) > 255)
+        return fail(err, errlen, field, name, "is too long");
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (p > name && c >= '0' && c <= '9');
+        if (!ok)
+            return fail(err, errlen, field, name, "is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
+    }
+    return 0;
 }
 
 int slurm_check_launcher(const struct slurm_launcher_values *v, char *err, size_t errlen)

@@ -15,7 +15,9 @@
  * section is loaded (suite.c) and again when a manifest is resumed (the batch executor reads
  * partition/account/qos/time_limit from the manifest, which is input too); slurm_sbatch_line for
  * every "#SBATCH --opt=value" line batch_script writes (job name, nodes, output, time, partition,
- * account, qos, reservation, exclude); slurm_shell_word for every word of the script body. */
+ * account, qos, reservation, exclude); slurm_shell_word for every word of the script body
+ * (including the run id printed by the "=== exabench:" line, today unquoted), and
+ * slurm_check_env_name for every name of an `export NAME=...` line. */
 #ifndef EXA_HARNESS_SLURM_VALUES_H
 #define EXA_HARNESS_SLURM_VALUES_H
 
@@ -56,6 +58,10 @@ int slurm_check_hostlist(const char *field, const char *value, char *err, size_t
  * PATH_MAX long. Spaces and quotes are fine: slurm_sbatch_word quotes them. */
 int slurm_check_path(const char *field, const char *value, char *err, size_t errlen);
 
+/* An environment variable name as `export NAME=...` in the script body needs it:
+ * [A-Za-z_][A-Za-z0-9_]*, at most 255 characters (the names of the suite's env: keys). */
+int slurm_check_env_name(const char *field, const char *name, char *err, size_t errlen);
+
 /* The value as one POSIX shell word: 'single-quoted', each ' written as '\''. The empty string
  * becomes ''. Returns the length needed (excluding the NUL), as snprintf does; out is always
  * NUL-terminated when outlen > 0 and never overflowed. Refuses nothing: validate first. */
@@ -63,7 +69,8 @@ size_t slurm_shell_word(char *out, size_t outlen, const char *value);
 
 /* The value as one word of an #SBATCH line: "double-quoted" with '\' and '"' escaped by a
  * backslash (sbatch's own rule). pattern_literal: also double every '%' so that a path is not read
- * as a filename pattern (%j, %N...). Returns -1 (out set to "") when value holds a control
+ * as a filename pattern (%j, %N...), unless the value holds a backslash (Slurm then expands no
+ * pattern in it). Returns -1 (out set to "") when value holds a control
  * character (a line can not carry it), else the length needed as slurm_shell_word. */
 long slurm_sbatch_word(char *out, size_t outlen, const char *value, int pattern_literal);
 

@@ -210,6 +210,8 @@ static void test_sbatch_words(void **state)
     assert_string_equal(w, "\"/res/100%%/x\"");
     assert_true(slurm_sbatch_word(w, sizeof w, "/res/100%/x", 0) > 0);
     assert_string_equal(w, "\"/res/100%/x\"");
+    assert_true(slurm_sbatch_word(w, sizeof w, "/res/a\\b%/x", 1) > 0);   /* no patterns with a backslash */
+    assert_string_equal(w, "\"/res/a\\\\b%/x\"");
     /* control characters can not be carried by a line */
     char err[256];
     for (size_t i = 0; i < sizeof payloads / sizeof *payloads; i++) {
@@ -248,6 +250,18 @@ static void test_sbatch_words(void **state)
     assert_string_equal(ws.w[2], "x\"y");
 }
 
+static void test_env_names(void **state)
+{
+    char err[512];
+    const char *good[] = {"OMP_NUM_THREADS", "_x", "a1", "UCX_TLS"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_int_equal(slurm_check_env_name("env", good[i], err, sizeof err), 0);
+    const char *bad[] = {"1A", "A-B", "A=B", "A B", "A;id", "$(id)", "A\nB", "", "A.B"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(slurm_check_env_name("env", bad[i], err, sizeof err), -1);
+    expect_all_rejected(slurm_check_env_name, "env");
+}
+
 static void test_launcher(void **state)
 {
     char err[512];
@@ -275,7 +289,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),         cmocka_unit_test(test_time_limits),
         cmocka_unit_test(test_nodes_and_job_names), cmocka_unit_test(test_shell_word),
-        cmocka_unit_test(test_sbatch_words),  cmocka_unit_test(test_launcher),
+        cmocka_unit_test(test_sbatch_words),  cmocka_unit_test(test_env_names),
+        cmocka_unit_test(test_launcher),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
