@@ -98,18 +98,19 @@ static int tag_matches(const char *value, const char *run_id, const char *token)
     return !token || !strcmp(value + n + 1, token);
 }
 
-int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token)
+/* The environment of pid (malloc'ed, entries NUL-separated, *len bytes), or NULL when unreadable. */
+static char *read_environ(pid_t pid, size_t *len_out)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/environ", (long)pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return -1;
+        return NULL;
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {
         close(fd);
-        return -1;
+        return NULL;
     }
     for (;;) {
         if (len == cap) {
@@ -130,15 +131,49 @@ int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token)
     }
     close(fd);
     buf[len] = 0;
+    *len_out = len;
+    return buf;
+}
+
+/* What a sweep looks for: a tag (run id and token, NULL: any), or attempt files under folders. */
+struct matcher {
+    const char *run_id, *token;
+    const char *dirs[2];   /* "<run folder>/attempts/" prefixes of EXA_ATTEMPT_FILE; NULL: by tag */
+};
+
+static int env_matches(const char *buf, size_t len, const struct matcher *m)
+{
     static const char key[] = PROCTRACK_ENV "=";
-    int found = 0;
-    for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
-        if (!strncmp(buf + i, key, sizeof key - 1) && tag_matches(buf + i + sizeof key - 1, run_id, token)) {
-            found = 1;
-            break;
+    static const char akey[] = "EXA_ATTEMPT_FILE=";
+    for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
+        const char *e = buf + i;
+        if (!m->dirs[0]) {
+            if (!strncmp(e, key, sizeof key - 1) && tag_matches(e + sizeof key - 1, m->run_id, m->token))
+                return 1;
+        } else if (!strncmp(e, akey, sizeof akey - 1)) {
+            for (int k = 0; k < 2; k++)
+                if (m->dirs[k] && !strncmp(e + sizeof akey - 1, m->dirs[k], strlen(m->dirs[k])))
+                    return 1;
         }
+    }
+    return 0;
+}
+
+static int pid_matches(pid_t pid, const struct matcher *m)
+{
+    size_t len = 0;
+    char *buf = read_environ(pid, &len);
+    if (!buf)
+        return -1;
+    int found = env_matches(buf, len, m);
     free(buf);
     return found;
+}
+
+int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token)
+{
+    struct matcher m = {run_id, token, {NULL, NULL}};
+    return pid_matches(pid, &m);
 }
 
 /* Adds pid to out (no duplicates); count goes on past cap. */
@@ -183,7 +218,7 @@ static size_t ancestors(pid_t *v, size_t cap)
     return n;
 }
 
-static int scan(const char *run_id, const char *token, pid_t *out, size_t cap, int *count)
+static int scan(const struct matcher *m, pid_t *out, size_t cap, int *count)
 {
     DIR *d = opendir("/proc");
     if (!d)
@@ -196,7 +231,7 @@ static int scan(const char *run_id, const char *token, pid_t *out, size_t cap, i
         long pid = strtol(de->d_name, &end, 10);
         if (*end || pid <= 1 || in_list((pid_t)pid, anc, nanc))
             continue;
-        if (proctrack_pid_has_tag((pid_t)pid, run_id, token) == 1 && alive((pid_t)pid))
+        if (pid_matches((pid_t)pid, m) == 1 && alive((pid_t)pid))
             add_pid((pid_t)pid, out, cap, count);
     }
     closedir(d);
@@ -224,7 +259,8 @@ int proctrack_members(const struct proctrack *pt, pid_t *out, size_t cap)
         return -1;
     if (pt->cgroup[0])
         cgroup_members(pt->cgroup, out, cap, &count);
-    if (scan(run_id, token, out, cap, &count) != 0 && !pt->cgroup[0])
+    struct matcher m = {run_id, token, {NULL, NULL}};
+    if (scan(&m, out, cap, &count) != 0 && !pt->cgroup[0])
         return -1;
     return count;
 }
@@ -232,7 +268,29 @@ int proctrack_members(const struct proctrack *pt, pid_t *out, size_t cap)
 int proctrack_list(const char *run_id, const char *token, pid_t *out, size_t cap)
 {
     int count = 0;
-    if (scan(run_id, token, out, cap, &count) != 0)
+    struct matcher m = {run_id, token, {NULL, NULL}};
+    if (scan(&m, out, cap, &count) != 0)
+        return -1;
+    return count;
+}
+
+int proctrack_list_in_dir(const char *run_dir, pid_t *out, size_t cap)
+{
+    char given[PATH_MAX + 16], real[PATH_MAX], resolved[PATH_MAX + 16];
+    size_t n = strlen(run_dir);
+    while (n > 1 && run_dir[n - 1] == '/')
+        n--;
+    if (n >= PATH_MAX)
+        return -1;
+    snprintf(given, sizeof given, "%.*s/attempts/", (int)n, run_dir);
+    struct matcher m = {NULL, NULL, {given, NULL}};
+    if (realpath(run_dir, real)) {
+        snprintf(resolved, sizeof resolved, "%s/attempts/", real);
+        if (strcmp(resolved, given))
+            m.dirs[1] = resolved;
+    }
+    int count = 0;
+    if (scan(&m, out, cap, &count) != 0)
         return -1;
     return count;
 }

@@ -86,6 +86,12 @@ int proctrack_members(const struct proctrack *pt, pid_t *out, size_t cap);
  * exabench run at all when run_id is NULL too). Same conventions as proctrack_members. */
 int proctrack_list(const char *run_id, const char *token, pid_t *out, size_t cap);
 
+/* Lists live processes of any attempt of the run folder run_dir: those whose EXA_ATTEMPT_FILE
+ * (attempt.h) lies in run_dir/attempts/ (as given, or resolved), whatever their run id. For
+ * --resume ("stop what an earlier session of this folder left running") and for a report that
+ * refuses a folder whose runs are still going. Same conventions as proctrack_members. */
+int proctrack_list_in_dir(const char *run_dir, pid_t *out, size_t cap);
+
 /* Ends every process of the attempt: SIGTERM to all, then up to grace_s seconds for them to go,
  * SIGKILL (cgroup.kill when there is a cgroup) to what is left, repeated (catching processes
  * forked meanwhile) until none is left or wait_s more seconds passed. Zombies left to the caller

@@ -222,6 +222,54 @@ static void test_orphans_of_a_dead_harness(void **state)
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
+/* By run folder: processes whose EXA_ATTEMPT_FILE lies in <folder>/attempts/, found through the
+ * folder as given or through a symlink to it; another folder's are not listed. */
+static void test_list_in_dir(void **state)
+{
+    char dir[64], other[64], link[80];
+    snprintf(dir, sizeof dir, "/tmp/exa-pt.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(other, sizeof other, "%s-other", dir);
+    snprintf(link, sizeof link, "%s-link", dir);
+    assert_int_equal(mkdir(other, 0755), 0);
+    assert_int_equal(symlink(dir, link), 0);
+    pid_t kids[2];
+    const char *dirs[2] = {dir, other};
+    for (int i = 0; i < 2; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            char env[200];
+            snprintf(env, sizeof env, "EXA_ATTEMPT_FILE=%s/attempts/0001-x.abc", dirs[i]);
+            char *envp[] = {env, NULL};
+            char *argv[] = {"sleep", "300", NULL};
+            execve("/bin/sleep", argv, envp);
+            _exit(127);
+        }
+    }
+    pid_t pids[16];
+    int n = 0;
+    for (int t = 0; t < 150 && n != 1; t++) {
+        n = proctrack_list_in_dir(dir, pids, 16);
+        usleep(20 * 1000);
+    }
+    assert_int_equal(n, 1);
+    assert_int_equal(pids[0], kids[0]);
+    assert_int_equal(proctrack_list_in_dir(link, pids, 16), 1);
+    char slash[100];
+    snprintf(slash, sizeof slash, "%s/", dir);
+    assert_int_equal(proctrack_list_in_dir(slash, pids, 16), 1);
+    assert_int_equal(proctrack_list_in_dir(other, pids, 16), 1);
+    assert_int_equal(pids[0], kids[1]);
+    assert_int_equal(proctrack_list_in_dir("/nonexistent", pids, 16), 0);
+    for (int i = 0; i < 2; i++) {
+        kill(kids[i], SIGKILL);
+        waitpid(kids[i], NULL, 0);
+    }
+    unlink(link);
+    rmdir(other);
+    rmdir(dir);
+}
+
 static void test_reap_keeps(void **state)
 {
     pid_t a = fork();
@@ -259,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_escapers_marker),
         cmocka_unit_test(test_escapers_cgroup),
         cmocka_unit_test(test_orphans_of_a_dead_harness),
+        cmocka_unit_test(test_list_in_dir),
         cmocka_unit_test(test_reap_keeps),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
