@@ -170,6 +170,39 @@ static int pid_matches(pid_t pid, const struct matcher *m)
     return found;
 }
 
+const char *proctrack_describe(pid_t pid, char *buf, size_t len)
+{
+    char path[64], comm[64] = "?";
+    snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, comm, sizeof comm - 1);
+        close(fd);
+        comm[n > 0 ? n : 0] = 0;
+        comm[strcspn(comm, "\n")] = 0;
+        for (char *c = comm; *c; c++)
+            if ((unsigned char)*c < 32 || (unsigned char)*c >= 127)
+                *c = '?';
+    }
+    char tag[PROCTRACK_TAG_MAX] = "";
+    size_t elen = 0;
+    char *env = read_environ(pid, &elen);
+    if (env) {
+        static const char key[] = PROCTRACK_ENV "=";
+        for (size_t i = 0; i < elen; i += strlen(env + i) + 1)
+            if (!strncmp(env + i, key, sizeof key - 1)) {
+                snprintf(tag, sizeof tag, "%s", env + i + sizeof key - 1);
+                break;
+            }
+        free(env);
+    }
+    for (char *c = tag; *c; c++)
+        if ((unsigned char)*c < 32 || (unsigned char)*c >= 127)
+            *c = '?';
+    snprintf(buf, len, "pid %ld %s%s%s%s", (long)pid, comm, *tag ? " (run " : "", tag, *tag ? ")" : "");
+    return buf;
+}
+
 int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token)
 {
     struct matcher m = {run_id, token, {NULL, NULL}};

@@ -114,4 +114,9 @@ int proctrack_cgroup_available(char *base, size_t baselen, char *why, size_t why
  * 0 no, -1 unreadable (gone, or another user's). */
 int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token);
 
+/* "pid 1234 exa-hpl (run 20261125T110312Z-host:0003-hpl.1f2e...)" for messages such as
+ * "exabench: error: processes of an earlier run still live: ...; stop them or pass --force".
+ * Returns buf. */
+const char *proctrack_describe(pid_t pid, char *buf, size_t len);
+
 #endif

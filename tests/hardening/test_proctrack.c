@@ -159,6 +159,12 @@ static void escapers_found_and_killed(int use_cgroup)
         assert_true(getpgid(pids[i]) != getpgrp());
         assert_true(pids[i] != getpid());
     }
+    char d[256], want[256];
+    snprintf(want, sizeof want, "(run %s)", pt.tag);
+    int described = 0;
+    for (int i = 0; i < n; i++)
+        described += strstr(proctrack_describe(pids[i], d, sizeof d), want) != NULL;
+    assert_true(described >= n - 1);   /* all but the one with a scrubbed environment */
     /* the list by run id finds the tagged ones too */
     pid_t listed[64];
     int nl = proctrack_list(run_id, NULL, listed, 64);
@@ -254,6 +260,9 @@ static void test_list_in_dir(void **state)
     }
     assert_int_equal(n, 1);
     assert_int_equal(pids[0], kids[0]);
+    char d[256], want[64];
+    snprintf(want, sizeof want, "pid %ld sleep", (long)kids[0]);
+    assert_string_equal(proctrack_describe(kids[0], d, sizeof d), want);
     assert_int_equal(proctrack_list_in_dir(link, pids, 16), 1);
     char slash[100];
     snprintf(slash, sizeof slash, "%s/", dir);
