@@ -114,6 +114,8 @@ static int babel_parse(const struct import_input *in, json_t *out, char err[IMPO
         char lower[32], metric[48];
         imp_snake(tok[0], lower, sizeof lower);
         double gbs = v[0] * unit / 1e9;
+        if (unit == 1e6)
+            imp_number_e(tok[1], -3, &gbs);
         json_object_set_new(ks, lower,
                             json_pack("{s:f, s:f, s:f, s:f, s:f}", "rate_as_printed", v[0], "best_rate_gbs", gbs,
                                       "min_time_s", v[1], "max_time_s", v[2], "avg_time_s", v[3]));

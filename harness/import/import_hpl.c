@@ -232,8 +232,9 @@ static int parse_run_line(const struct imp_doc *d, int i, json_t *rec, char err[
         char inner[64];
         double per;
         const char *open = strchr(extra, '('), *close = strchr(extra, ')');
-        if (open && close && close > open && (size_t)(close - open) < sizeof inner) {
-            snprintf(inner, sizeof inner, "%.*s", (int)(close - open - 1), imp_skip_ws(open + 1));
+        const char *start = open ? imp_skip_ws(open + 1) : NULL;
+        if (start && close && close > start && (size_t)(close - start) < sizeof inner) {
+            snprintf(inner, sizeof inner, "%.*s", (int)(close - start), start);
             size_t il = strlen(inner);
             while (il > 0 && isspace((unsigned char)inner[il - 1]))
                 inner[--il] = '\0';
@@ -259,7 +260,12 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
     json_t *records = json_array();
     int passed = 0, failed = 0, finished_line = -1;
     long long finished[4] = {-1, -1, -1, -1};
-    int i = first;
+    int i = first, pending = first;
+    for (int k = first; k < last; k++)
+        if (strstr(d->line[k], "scaled residuals are less than")) {
+            pending = k + 1;
+            break;
+        }
     while (i < last) {
         const char *l = d->line[i];
         if (imp_starts(imp_skip_ws(l), "Finished ") && strstr(l, "tests")) {
@@ -307,6 +313,10 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
             json_decref(records);
             return -1;
         }
+        /* lines a vendor build prints before the run (progress, ignored settings): notes */
+        for (int k = pending; k < header; k++)
+            if (!imp_blank(d->line[k]) && !is_rule(d->line[k], '-') && !is_rule(d->line[k], '='))
+                imp_note(rec, "line %d: %s", k + 1, d->line[k]);
         json_t *params = json_object_get(rec, "parameters");
         json_t *results = json_object_get(rec, "results");
         json_object_set_new(params, "threshold", imp_num_json(threshold));
@@ -371,7 +381,7 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
             imp_set_verification(rec, 0, "hpl_scaled_residual", NAN, threshold, "<");
             imp_add_violation(rec, "the residual check was not run (threshold <= 0)");
             json_array_append_new(records, rec);
-            i = j;
+            i = pending = j;
             continue;
         }
         /* "||Ax-b||_oo/(eps*(||A||_oo*||x||_oo+||b||_oo)*N)=   3.2e-03 ...... PASSED" */
@@ -423,7 +433,7 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
         passed += ok;
         failed += !ok;
         json_array_append_new(records, rec);
-        i = j;
+        i = pending = j;
     }
     json_decref(settings);
     if (json_array_size(records) == 0) {

@@ -86,8 +86,10 @@ static int imb_parse(const struct import_input *in, json_t *out, char err[IMPORT
             name[k - 1] = '\0';
         int t = i;
         long long procs = -1;
-        if (i + 1 >= d.n || !hash_value(d.line[i + 1], "#processes") ||
-            imp_integer(hash_value(d.line[i + 1], "#processes"), &procs) != 0 || procs <= 0) {
+        char pbuf[64];
+        char *ptok[4];
+        const char *pv = i + 1 < d.n ? hash_value(d.line[i + 1], "#processes") : NULL;
+        if (!pv || imp_tokens(pv, pbuf, sizeof pbuf, ptok, 4) != 1 || imp_integer(ptok[0], &procs) != 0 || procs <= 0) {
             rc = imp_expected(err, &d, i + 1 < d.n ? i + 1 : d.n, "'# #processes = N' after '# Benchmarking NAME'");
             goto done;
         }
@@ -145,6 +147,7 @@ static int imb_parse(const struct import_input *in, json_t *out, char err[IMPORT
             json_array_append_new(sizes, o);
             long long bytes = 0;
             double lat = NAN, mbps = NAN, msgs = NAN;
+            const char *mbps_tok = NULL, *msgs_tok = NULL;
             for (int c = 0; c < nc; c++) {
                 double v;
                 if (imp_number(tok[c], &v) != 0 || v < 0) {
@@ -163,9 +166,15 @@ static int imb_parse(const struct import_input *in, json_t *out, char err[IMPORT
                 else if (!strcmp(cn, "t_max[usec]"))
                     json_object_set_new(o, "max_latency_us", json_real(v));
                 else if (!strcmp(cn, "Mbytes/sec"))
+                    {
                     json_object_set_new(o, "bandwidth_MBps", json_real(mbps = v));
+                    mbps_tok = tok[c];
+                }
                 else if (!strcmp(cn, "Msg/sec"))
+                    {
                     json_object_set_new(o, "message_rate_per_s", json_real(msgs = v));
+                    msgs_tok = tok[c];
+                }
                 else if (!strcmp(cn, "defects")) {
                     checked = 1;
                     defects += (long long)v;
@@ -187,11 +196,15 @@ static int imb_parse(const struct import_input *in, json_t *out, char err[IMPORT
             }
             if (isfinite(mbps)) {
                 snprintf(metric, sizeof metric, "bandwidth_%s", sname);
-                imp_add_metric(rec, metric, mbps / 1000.0, "GB/s", 0, NULL, 0);
+                double gbs;
+                imp_number_e(mbps_tok, -3, &gbs);
+                imp_add_metric(rec, metric, gbs, "GB/s", 0, NULL, 0);
             }
             if (isfinite(msgs)) {
                 snprintf(metric, sizeof metric, "message_rate_%s", sname);
-                imp_add_metric(rec, metric, msgs / 1e6, "Mmsg/s", 0, NULL, 0);
+                double mm;
+                imp_number_e(msgs_tok, -6, &mm);
+                imp_add_metric(rec, metric, mm, "Mmsg/s", 0, NULL, 0);
             }
         }
         if (json_array_size(sizes) == 0) {

@@ -226,17 +226,23 @@ static int parse_test(const struct imp_doc *d, int t, int *next, json_t *out, ch
             case C_P90: json_object_set_new(row, "p90_latency_us", json_real(v)); break;
             case C_P99: json_object_set_new(row, "p99_latency_us", json_real(v)); break;
             case C_ITERS: json_object_set_new(row, "iterations", json_integer((json_int_t)v)); break;
-            case C_MBPS:
+            case C_MBPS: {
+                double gbs;
+                imp_number_e(tok[c], -3, &gbs);
                 json_object_set_new(row, "bandwidth_MBps", json_real(v));
-                json_object_set_new(row, "bandwidth_GBps", json_real(v / 1000.0));
+                json_object_set_new(row, "bandwidth_GBps", json_real(gbs));
                 snprintf(metric, sizeof metric, "bandwidth_%s", sname);
-                imp_add_metric(rec, metric, v / 1000.0, "GB/s", 0, NULL, 0);
+                imp_add_metric(rec, metric, gbs, "GB/s", 0, NULL, 0);
                 break;
-            case C_MSGRATE:
+            }
+            case C_MSGRATE: {
+                double mmsg;
+                imp_number_e(tok[c], -6, &mmsg);
                 json_object_set_new(row, "message_rate_per_s", json_real(v));
                 snprintf(metric, sizeof metric, "message_rate_%s", sname);
-                imp_add_metric(rec, metric, v / 1e6, "Mmsg/s", 0, NULL, 0);
+                imp_add_metric(rec, metric, mmsg, "Mmsg/s", 0, NULL, 0);
                 break;
+            }
             default: {
                 char key[48];
                 imp_snake(names[c], key, sizeof key);

@@ -252,8 +252,12 @@ static int stream_parse(const struct import_input *in, json_t *out, char err[IMP
     double rate[4], t[4][3];
     if (read_table(&d, header, d.n, rate, t, err) != 0)
         goto done;
-    for (int k = 0; k < 4; k++)
-        rate[k] /= 1000.0; /* STREAM's MB is 10^6 bytes */
+    for (int k = 0; k < 4; k++) { /* STREAM's MB is 10^6 bytes: the printed figure x 10^-3 */
+        char buf[256];
+        char *tok[8];
+        imp_tokens(d.line[header + 1 + k], buf, sizeof buf, tok, 8);
+        imp_number_e(tok[1], -3, &rate[k]);
+    }
     struct stream_facts f;
     read_facts(&d, 0, header, &f);
     if (f.array_size < 0) {

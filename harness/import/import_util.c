@@ -149,6 +149,21 @@ int imp_integer(const char *s, long long *out)
     return 0;
 }
 
+int imp_number_e(const char *s, int shift, double *out)
+{
+    double check;
+    if (imp_number(s, &check) != 0)
+        return -1;
+    char buf[128];
+    const char *e = strpbrk(s, "eE");
+    long long ex = 0;
+    if (e && imp_integer(e + 1, &ex) != 0)
+        return -1;
+    int mant = e ? (int)(e - s) : (int)strlen(s);
+    snprintf(buf, sizeof buf, "%.*se%lld", mant, s, ex + shift);
+    return imp_number(buf, out);
+}
+
 const char *imp_after(const char *line, const char *key)
 {
     const char *p = imp_skip_ws(line);

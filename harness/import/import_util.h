@@ -34,6 +34,9 @@ int imp_tokens(const char *s, char *buf, size_t len, char **tok, int max);
 /* Whole-token numbers: no trailing garbage, finite. 0 or -1. */
 int imp_number(const char *s, double *out);
 int imp_integer(const char *s, long long *out);
+/* The number s x 10^shift, read as one decimal literal so that "2.91" MB/s is exactly the double
+ * nearest 0.00291 GB/s (no division rounding). 0 or -1. */
+int imp_number_e(const char *s, int shift, double *out);
 /* The value after "KEY" and optional spaces, ':' or '=' (e.g. "Array size = 800"), or NULL. */
 const char *imp_after(const char *line, const char *key);
 /* Lowercase snake_case of a label ("Raw Read B/W" -> "raw_read_b_w") into buf. */
