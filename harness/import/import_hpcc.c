@@ -76,15 +76,13 @@ static int hpcc_parse(const struct import_input *in, json_t *out, char err[IMPOR
             imp_expected(err, &d, d.n, what);
             goto done;
         }
-        if (e[k] < 0 && k < 3) {
+        if (e[k] < 0) {
             snprintf(what, sizeof what, "'End of %s section.'", names[k]);
             imp_expected(err, &d, d.n, what);
             goto done;
         }
     }
-    int sb = b[3], se = d.n; /* hpcc ends the file with the Summary, whose "End of" may be last */
-    if (e[3] > 0)
-        se = e[3];
+    int sb = b[3], se = e[3];
     const char *success = summary(&d, sb, se, "Success");
     if (!success) {
         imp_expected(err, &d, se < d.n ? se : d.n, "the Summary section's 'Success=0|1' line");

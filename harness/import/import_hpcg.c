@@ -17,7 +17,6 @@ struct kv {
 struct report {
     struct kv *kv;
     int n;
-    char **store;
 };
 
 static const struct kv *get(const struct report *r, const char *key)
@@ -71,7 +70,7 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
     struct imp_doc d;
     if (imp_doc_split(in, &d, err) != 0)
         return -1;
-    struct report r = {calloc((size_t)d.n + 1, sizeof(struct kv)), 0, NULL};
+    struct report r = {calloc((size_t)d.n + 1, sizeof(struct kv)), 0};
     json_t *rec = NULL;
     int rc = -1;
     int first = 0;
@@ -90,8 +89,12 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
             imp_expected(err, &d, i, "a 'Section::Key=value' line");
             goto done;
         }
-        *eq = '\0'; /* the doc owns the line; keys and values point into it */
-        r.kv[r.n++] = (struct kv){l, eq + 1, i + 1};
+        char *key = strndup(l, (size_t)(eq - l));
+        if (!key) {
+            imp_fail(err, &d, i + 1, "out of memory");
+            goto done;
+        }
+        r.kv[r.n++] = (struct kv){key, eq + 1, i + 1};
     }
     const struct kv *ver = get(&r, "version");
     if (!ver) {
@@ -222,6 +225,20 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
     const struct kv *short_run = get(&r, "Final Summary::Results are valid but execution time (sec) is");
     const struct kv *min_time = get(&r, "Final Summary::Official results execution time (sec) must be at least");
     const struct kv *quick = get(&r, "Final Summary::You have selected the QuickPath option");
+    const struct kv *upload = get_prefix(&r, "Final Summary::Please upload results");
+    /* a VALID report ends with the time verdict: official (upload) or too short (with the
+     * minimum or the QuickPath note); without it the file was cut and compliance is unknown */
+    if (valid && !upload && !(short_run && (min_time || quick))) {
+        imp_expected(err, &d, d.n,
+                     short_run ? "'Final Summary::Official results execution time (sec) must be at least=N'"
+                               : "the time verdict 'Final Summary::Results are valid but execution time (sec) "
+                                 "is=T' or 'Final Summary::Please upload results ...'");
+        goto done;
+    }
+    if (!valid && !get(&r, "Final Summary::Please review the YAML file contents")) {
+        imp_expected(err, &d, d.n, "'Final Summary::Please review the YAML file contents=...' after an INVALID result");
+        goto done;
+    }
     double mt;
     if (min_time && imp_number(min_time->value, &mt) == 0)
         json_object_set_new(params, "official_min_time_s", json_real(mt));
@@ -245,6 +262,8 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
     rc = 0;
 done:
     json_decref(rec);
+    for (int i = 0; i < r.n; i++)
+        free((char *)r.kv[i].key);
     free(r.kv);
     imp_doc_free(&d);
     return rc;

@@ -280,6 +280,8 @@ static int osu_recognise(const char *text, size_t len)
     const char *p = strstr(text, "# OSU ");
     if (p && strstr(p, "Test") && strstr(text, "# Size"))
         return 90;
+    if (p && strstr(p, "Test"))
+        return 70;
     return 0;
 }
 

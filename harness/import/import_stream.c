@@ -142,11 +142,13 @@ static void fill(json_t *rec, const struct stream_facts *f, const double gbs[4],
 /* The validation lines after the table: passed (1), failed (0) with the messages, or -1 absent. */
 static int read_validation(const struct imp_doc *d, int from, int last, json_t *rec)
 {
-    int verdict = -1;
+    int verdict = -1, closed = 0;
     json_t *msgs = json_array();
-    for (int i = from; i < last; i++) {
+    for (int i = from; i < last && !closed; i++) {
         const char *l = imp_skip_ws(d->line[i]);
-        if (imp_starts(l, "Solution Validates")) {
+        if (verdict >= 0 && imp_starts(l, "----------")) {
+            closed = 1; /* STREAM closes its validation messages with a rule */
+        } else if (imp_starts(l, "Solution Validates")) {
             verdict = verdict == 0 ? 0 : 1;
             json_array_append_new(msgs, json_string(l));
         } else if (imp_starts(l, "Failed Validation") || imp_starts(l, "Expected Value") ||
@@ -156,6 +158,8 @@ static int read_validation(const struct imp_doc *d, int from, int last, json_t *
         }
     }
     json_object_set_new(json_object_get(rec, "results"), "validation_messages", msgs);
+    if (!closed)
+        verdict = -1;
     if (verdict >= 0)
         imp_set_verification(rec, verdict, "stream_avg_relative_error (as printed by STREAM)", NAN, 1e-13, "<");
     return verdict;
@@ -207,7 +211,7 @@ int imp_hpcc_stream(const struct imp_doc *d, int first, int last, const char *ve
     if (read_validation(d, header + 5, last, rec) < 0) {
         json_decref(rec);
         return imp_expected(err, d, header + 5 < last ? header + 5 : d->n,
-                            "STREAM's 'Solution Validates' or 'Failed Validation' line");
+                            "STREAM's 'Solution Validates' or 'Failed Validation' lines and the rule after them");
     }
     json_array_append_new(out, rec);
     return 0;
@@ -270,7 +274,7 @@ static int stream_parse(const struct import_input *in, json_t *out, char err[IMP
     imp_set_launch(rec, 1, 1, f.threads_counted >= 0 ? (long)f.threads_counted : 1);
     if (read_validation(&d, header + 5, d.n, rec) < 0) {
         imp_expected(err, &d, header + 5 < d.n ? header + 5 : d.n,
-                     "STREAM's 'Solution Validates' or 'Failed Validation' line");
+                     "STREAM's 'Solution Validates' or 'Failed Validation' lines and the rule after them");
         goto done;
     }
     if (f.threads_requested >= 0 && f.threads_counted >= 0 && f.threads_requested != f.threads_counted)
