@@ -259,7 +259,8 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
     json_t *settings = read_settings(d, first, last, &threshold, &eps);
     json_t *records = json_array();
     int passed = 0, failed = 0, finished_line = -1;
-    long long finished[4] = {-1, -1, -1, -1};
+    long long finished[5] = {-1, -1, -1, -1, -1}; /* total, passed, failed, skipped, unchecked */
+    int unchecked = 0;
     int i = first, pending = first;
     for (int k = first; k < last; k++)
         if (strstr(d->line[k], "scaled residuals are less than")) {
@@ -275,21 +276,43 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
             char *tok[8];
             if (imp_tokens(l, buf, sizeof buf, tok, 8) < 2 || imp_integer(tok[1], &finished[0]) != 0)
                 goto bad_summary;
-            for (int k = 1; k <= 3; k++) {
+            /* "N tests completed and passed residual checks," / "...failed..." / "N tests
+             * skipped because of illegal input values." or, with the check off, "N tests
+             * completed without checking," and the skipped line: the last line ends the summary */
+            int k = 1;
+            for (;; k++) {
                 bad = i + k < last ? i + k : d->n;
                 if (i + k >= last)
                     goto bad_summary;
-                if (imp_tokens(d->line[i + k], buf, sizeof buf, tok, 8) < 2 ||
-                    imp_integer(tok[0], &finished[k]) != 0)
+                const char *c = d->line[i + k];
+                long long v;
+                if (imp_tokens(c, buf, sizeof buf, tok, 8) < 2 || imp_integer(tok[0], &v) != 0 || v < 0)
+                    goto bad_summary;
+                if (strstr(c, "passed residual checks"))
+                    finished[1] = v;
+                else if (strstr(c, "failed residual checks"))
+                    finished[2] = v;
+                else if (strstr(c, "without checking"))
+                    finished[4] = v;
+                else if (strstr(c, "skipped because of illegal input")) {
+                    finished[3] = v;
+                    break;
+                } else
                     goto bad_summary;
             }
-            i += 4;
+            if (finished[1] < 0)
+                finished[1] = 0;
+            if (finished[2] < 0)
+                finished[2] = 0;
+            if (finished[4] < 0)
+                finished[4] = 0;
+            i += k + 1;
             continue;
         bad_summary:
             json_decref(settings);
             json_decref(records);
             return imp_expected(err, d, bad,
-                                "HPL's summary: 'Finished N tests' then the passed, failed and skipped counts");
+                                "HPL's summary: 'Finished N tests' then the passed, failed (or unchecked) and skipped counts");
         }
         if (!is_tv_header(l)) {
             i++;
@@ -380,6 +403,7 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
             json_object_set_new(results, "residual", json_pack("{s:n, s:s}", "scaled", "status", "SKIPPED"));
             imp_set_verification(rec, 0, "hpl_scaled_residual", NAN, threshold, "<");
             imp_add_violation(rec, "the residual check was not run (threshold <= 0)");
+            unchecked++;
             json_array_append_new(records, rec);
             i = pending = j;
             continue;
@@ -446,12 +470,14 @@ int imp_hpl_section(const struct imp_doc *d, int first, int last, const char *im
                             "HPL's summary 'Finished N tests with the following results:'");
     }
     long long runs = (long long)json_array_size(records);
-    if (finished[0] != runs || finished[1] != passed || finished[2] != failed) {
+    if (finished[0] - finished[3] != runs || finished[1] != passed || finished[2] != failed ||
+        finished[4] != unchecked) {
         json_decref(records);
         return imp_fail(err, d, finished_line + 1,
-                        "the summary says %lld tests (%lld passed, %lld failed) but %lld runs were read (%d passed, "
-                        "%d failed): the file is incomplete or edited",
-                        finished[0], finished[1], finished[2], runs, passed, failed);
+                        "the summary says %lld tests (%lld passed, %lld failed, %lld unchecked, %lld skipped) but %lld "
+                        "runs were read (%d passed, %d failed, %d unchecked): the file is incomplete or edited",
+                        finished[0], finished[1], finished[2], finished[4], finished[3], runs, passed, failed,
+                        unchecked);
     }
     size_t k;
     json_t *r;
