@@ -493,7 +493,8 @@ static int hpl_recognise(const char *text, size_t len)
         return 95;
     if (strstr(text, "HPLinpack") && strstr(text, "T/V"))
         return 90;
-    if (strstr(text, "HPL-NVIDIA") || strstr(text, "rocHPL"))
+    if (strstr(text, "HPL-NVIDIA") || strstr(text, "rocHPL") || strstr(text, "Intel(R) Distribution for LINPACK") ||
+        strstr(text, "Intel(R) Optimized MP LINPACK"))
         return 90;
     if (strstr(text, "T/V ") && strstr(text, "Gflops") && strstr(text, "||Ax-b||"))
         return 60;
