@@ -291,8 +291,14 @@ static int osu_parse(const struct import_input *in, json_t *out, char err[IMPORT
     if (imp_doc_split(in, &d, err) != 0)
         return -1;
     json_t *recs = json_array();
-    int rc = 0, i = 0;
-    while (i < d.n) {
+    int rc = 0, i = 0, first_title = 0;
+    /* lines before the first title (the launcher's warnings in a 2>&1 capture) become notes */
+    while (first_title < d.n && !is_title(d.line[first_title]))
+        first_title++;
+    i = first_title;
+    if (first_title == d.n)
+        rc = imp_expected(err, &d, d.n, "an OSU title line '# OSU MPI ... Test vX.Y'");
+    while (rc == 0 && i < d.n) {
         const char *l = d.line[i];
         if (imp_blank(l)) {
             i++;
@@ -312,6 +318,10 @@ static int osu_parse(const struct import_input *in, json_t *out, char err[IMPORT
     if (rc == 0) {
         size_t k;
         json_t *r;
+        json_t *first = json_array_get(recs, 0);
+        for (int j = 0; first && j < first_title; j++)
+            if (!imp_blank(d.line[j]))
+                imp_note(first, "line %d: %s", j + 1, d.line[j]);
         json_array_foreach(recs, k, r) json_array_append(out, r);
     }
     json_decref(recs);
