@@ -74,6 +74,10 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
     json_t *rec = NULL;
     int rc = -1;
     int first = 0;
+    if (!r.kv) {
+        imp_fail(err, &d, 0, "out of memory");
+        goto done;
+    }
     while (first < d.n && imp_blank(d.line[first]))
         first++;
     if (first >= d.n || strcmp(d.line[first], "HPCG-Benchmark")) {
