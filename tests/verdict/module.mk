@@ -7,3 +7,4 @@ SIGNING_SRCS := harness/decide/signing.c
 $(OBJ)/harness/decide/%.o: EXTRA_CFLAGS += -Iharness/decide $(CRYPTO_CFLAGS)
 $(OBJ)/tests/verdict/%.o: EXTRA_CFLAGS += -Iharness/decide $(CRYPTO_CFLAGS)
 $(eval $(call unit_test,verdict/test_gate,tests/verdict/test_gate.c $(GATE_SRCS),))
+$(eval $(call unit_test,verdict/test_signing,tests/verdict/test_signing.c $(SIGNING_SRCS),$(CRYPTO_LIBS)))
