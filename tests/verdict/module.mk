@@ -8,3 +8,5 @@ $(OBJ)/harness/decide/%.o: EXTRA_CFLAGS += -Iharness/decide $(CRYPTO_CFLAGS)
 $(OBJ)/tests/verdict/%.o: EXTRA_CFLAGS += -Iharness/decide $(CRYPTO_CFLAGS)
 $(eval $(call unit_test,verdict/test_gate,tests/verdict/test_gate.c $(GATE_SRCS),))
 $(eval $(call unit_test,verdict/test_signing,tests/verdict/test_signing.c $(SIGNING_SRCS),$(CRYPTO_LIBS)))
+# exa_rpeak.c is in benchmarks/common, so the common library carries it.
+$(eval $(call unit_test,verdict/test_rpeak,tests/verdict/test_rpeak.c,))
