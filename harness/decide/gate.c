@@ -588,10 +588,16 @@ int gate_test_metric(const struct gate_options *o, const struct gate_tolerances 
         snprintf(out->text, sizeof out->text, "cannot tell: a value is not finite");
         return 0;
     }
-    if (in->nbase >= GATE_MIN_REPS && in->nnew >= GATE_MIN_REPS)
+    if (in->nbase >= GATE_MIN_REPS && in->nnew >= GATE_MIN_REPS) {
         welch(o, in, out);
-    else
+    } else {
         tolerance_verdict(in, out);
+        if (in->base_iter || in->new_iter) {
+            size_t l = strlen(out->text);
+            snprintf(out->text + l, sizeof out->text - l, "; within-run samples unusable (%zu vs %zu, %d positive a side needed)",
+                     in->nbase_iter, in->nnew_iter, GATE_MIN_WITHIN);
+        }
+    }
     return 0;
 }
 
