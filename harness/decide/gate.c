@@ -717,11 +717,13 @@ size_t gate_missing_keys(const char *const *base_keys, size_t nbase, const char 
                          size_t *missing)
 {
     const char **sorted = malloc((nnew ? nnew : 1) * sizeof *sorted);
-    memcpy(sorted, new_keys, nnew * sizeof *sorted);
-    qsort(sorted, nnew, sizeof *sorted, cmp_str);
+    if (nnew) {
+        memcpy(sorted, new_keys, nnew * sizeof *sorted);
+        qsort(sorted, nnew, sizeof *sorted, cmp_str);
+    }
     size_t m = 0;
     for (size_t i = 0; i < nbase; i++) {
-        if (bsearch(&base_keys[i], sorted, nnew, sizeof *sorted, cmp_str))
+        if (nnew && bsearch(&base_keys[i], sorted, nnew, sizeof *sorted, cmp_str))
             continue;
         int dup = 0;
         for (size_t j = 0; j < m && !dup; j++)
