@@ -577,8 +577,9 @@ int gate_test_metric(const struct gate_options *o, const struct gate_tolerances 
     out->tol = gate_tolerance(t, in->key, in->unit, in->higher, &out->tol_origin);
     out->na = in->nbase;
     out->nb = in->nnew;
-    if (in->base_iter && in->new_iter && in->nbase_iter >= GATE_MIN_WITHIN && in->nnew_iter >= GATE_MIN_WITHIN &&
-        within(o, in, out) == 0)
+    int reps = in->nbase >= GATE_MIN_REPS && in->nnew >= GATE_MIN_REPS;
+    if (!reps && in->base_iter && in->new_iter && in->nbase_iter >= GATE_MIN_WITHIN &&
+        in->nnew_iter >= GATE_MIN_WITHIN && within(o, in, out) == 0)
         return 0;
     if (in->nbase == 0 || in->nnew == 0) {
         snprintf(out->text, sizeof out->text, "cannot tell: no value in %s", in->nbase == 0 ? "BASE" : "NEW");
@@ -588,7 +589,7 @@ int gate_test_metric(const struct gate_options *o, const struct gate_tolerances 
         snprintf(out->text, sizeof out->text, "cannot tell: a value is not finite");
         return 0;
     }
-    if (in->nbase >= GATE_MIN_REPS && in->nnew >= GATE_MIN_REPS) {
+    if (reps) {
         welch(o, in, out);
     } else {
         tolerance_verdict(in, out);

@@ -24,6 +24,11 @@
  *               test and interval with k-1 degrees of freedom, the standard error inflated by
  *               sqrt((1+r)/(1-r)) for their lag-1 autocorrelation r > 0.
  *
+ * Repetitions win over within-run samples when a metric has both: only independent runs show the
+ * run-to-run variation (node placement, clocks, the network's state), which iterations of one run
+ * cannot; the within-run test says whether THIS run differs from THAT run, and the tolerance, a
+ * minimum effect, keeps run-to-run noise below it from failing a compare.
+ *
  * The tested metrics (repetitions, within-run) of one compare form a family. The gate asks a
  * directional question (is NEW worse?), so each metric's p is one-sided towards "worse" (and,
  * separately, towards "better" for improvements: a second family); this halves the p of a real

@@ -399,6 +399,21 @@ static void test_within_run(void **state)
     assert_int_equal(res.method, GATE_M_TOLERANCE);
     assert_non_null(strstr(res.text, "within-run samples unusable (20 vs 20, 25 positive a side needed)"));
 
+    /* Repetitions, when there are enough, win over within-run samples. */
+    {
+        double a[120], b[120], ra[] = {950, 951, 949, 950.5}, rb[] = {903, 902, 904, 902.5};
+        hpl_iterations(&r, a, 120, 10);
+        hpl_iterations(&r, b, 120, 10);
+        struct gate_input in = {.key = "hpl/gflops", .unit = "Gflop/s", .higher = 1, .base = ra, .newv = rb,
+                                .nbase = 4, .nnew = 4, .base_iter = a, .new_iter = b, .nbase_iter = 120,
+                                .nnew_iter = 120};
+        struct gate_options o;
+        gate_options_default(&o);
+        gate_decide_all(&o, NULL, &in, 1, &res);
+        assert_int_equal(res.method, GATE_M_REPETITIONS);
+        assert_int_equal(res.verdict, GATE_REGRESSED);
+    }
+
     /* Rates over seeds, for lengths from 50 to 200. */
     const size_t lens[] = {50, 100, 200};
     const double factors[] = {0.95, 0.99, 1.0};
