@@ -65,8 +65,9 @@ struct exa_gpu_rpeak {
  * "NVIDIA A100-SXM4-40GB", "AMD Instinct MI250X"...), case-insensitively, or NULL. */
 const struct exa_gpu_rpeak *exa_rpeak_gpu_lookup(const char *device_name);
 
-/* The figure for Rpeak in Gflop/s: the matrix peak where the device has one (what the brief for
- * Rpeak asks for), else the vector peak; 0 for NULL. */
+/* The figure for Rpeak in Gflop/s: the FP64 matrix (Tensor Core) peak where the device has one,
+ * since HPL's DGEMM runs on those units, else the vector peak; 0 for NULL. Callers that must
+ * follow a site's rule for the vector figure read fp64_tflops instead. */
 double exa_rpeak_gpu_gflops(const struct exa_gpu_rpeak *g);
 
 #endif

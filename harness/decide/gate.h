@@ -13,12 +13,12 @@
  *               change; logs make multiplicative noise symmetric. Welch and not Mann-Whitney: with
  *               5 against 5 the rank test's smallest possible two-sided p is 2/252 = 0.0079, so
  *               after a family correction over ~90 metrics (threshold ~0.05/90 = 0.00055) it could
- *               never flag anything, while t on logs reaches p ~ 1e-5 for a 5% step under 1% noise.
+ *               never flag anything, while t on logs reaches p ~ 1e-4 for a 5% step under 1% noise.
  *   within-run  an array of per-iteration values per side from ONE run each (exa-hpl's per-iteration
  *               update rates normalised by their modelled work), GATE_MIN_WITHIN or more a side:
  *               the iterations are autocorrelated and drift (the trailing matrix shrinks), so they
  *               are not independent samples. Each side is cut into k batches by relative position
- *               (k = n/5, 5 to 20 batches); batch j's statistic is the median log value of NEW's
+ *               (k = min(na, nb)/5, at most 20, at least 5); batch j's statistic is the median log value of NEW's
  *               batch j minus that of BASE's batch j (pairing by position cancels the common drift;
  *               medians ignore the odd OS-noise iteration). The k differences get a one-sample t
  *               test and interval with k-1 degrees of freedom, the standard error inflated by
@@ -33,17 +33,24 @@
  * directional question (is NEW worse?), so each metric's p is one-sided towards "worse" (and,
  * separately, towards "better" for improvements: a second family); this halves the p of a real
  * regression against the two-sided test while keeping the chance of a false regression at alpha.
- * The p-values are adjusted by Benjamini-Hochberg (default; under "no change anywhere" it bounds the chance of any
- * false regression by alpha, and a change hitting many metrics at once is found with far more power
- * than with Holm) or Holm (strong family-wise control). The verdict text names the correction.
+ * The p-values are adjusted by Benjamini-Hochberg (default: under "no change anywhere" it bounds
+ * the chance of any false regression by alpha, and a change hitting many metrics at once is found
+ * with far more power than with Holm) or Holm (strong family-wise control). The verdict text names
+ * the correction.
  * A tested metric is
- *   regressed   adjusted one-sided p (worse) < alpha AND the point estimate is worse than the tolerance,
+ *   regressed   adjusted one-sided p (worse) < alpha AND the point estimate is worse than the
+ *               tolerance,
  *   improved    adjusted one-sided p (better) < alpha AND better than the tolerance,
  *   unchanged   the 95% confidence interval does not reach beyond the tolerance on the worse side
  *               ("unchanged: within +-1.8% at 95%"),
  *   cannot tell otherwise (too noisy to exclude a change beyond the tolerance); not a failure.
  * So tiny but significant changes never fail, and noise alone fails a compare in at most about
- * alpha of the cases (tests/verdict/test_gate.c measures it).
+ * alpha of the cases. Measured by tests/verdict/test_gate.c over 2000 seeds (EXA_GATE_RUNS=2000):
+ * 93 metrics, 4-5 runs a side, 10% noise, no change: 3.5% of compares fail (BH; Holm 3.4%);
+ * a 5% HPL slowdown under 1% noise among 92 unchanged metrics: caught in 88.6% with 4-5 runs
+ * (61% with 4), no false regression elsewhere; within-run, 100 iterations a side with drift, AR(1)
+ * noise and OS spikes: a 5% slowdown regressed in 99.8%, a 1% change regressed in 0.05%, the 95%
+ * interval covering the true change in 94%.
  *
  * Use: fill one struct gate_input per metric, call gate_decide_all() once for the whole compare
  * (or gate_test_metric() per metric and gate_correct_family() at the end), print result.text, and
