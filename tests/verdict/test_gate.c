@@ -173,6 +173,8 @@ struct synth {
     const char *unit[NMETRIC];
     int higher[NMETRIC];
     double level[NMETRIC];
+    double factor[NMETRIC];  /* NEW's level over BASE's; 0 stands for 1 */
+    double outlier_p;        /* chance of a sample 30% worse (a disturbed run) */
     double base[NMETRIC][8], newv[NMETRIC][8];
     struct gate_input in[NMETRIC];
     struct gate_result out[NMETRIC];
@@ -215,10 +217,12 @@ static size_t synth_run(struct synth *s, struct rng *r, size_t nrep, double sigm
         size_t na = nrep, nb = nrep;
         if (nrep >= 5 && uniform(r) < 0.3)  /* 4 or 5 repetitions */
             nb = nrep - 1;
+        double f = (i == 0 ? hpl_factor : 1) * (s->factor[i] > 0 ? s->factor[i] : 1);
+        double bad = s->higher[i] ? 0.7 : 1.3;
         for (size_t j = 0; j < na; j++)
-            s->base[i][j] = s->level[i] * exp(sigma * normal(r));
+            s->base[i][j] = s->level[i] * exp(sigma * normal(r)) * (s->outlier_p > 0 && uniform(r) < s->outlier_p ? bad : 1);
         for (size_t j = 0; j < nb; j++)
-            s->newv[i][j] = s->level[i] * (i == 0 ? hpl_factor : 1) * exp(sigma * normal(r));
+            s->newv[i][j] = s->level[i] * f * exp(sigma * normal(r)) * (s->outlier_p > 0 && uniform(r) < s->outlier_p ? bad : 1);
         s->in[i] = (struct gate_input){.key = s->key[i], .unit = s->unit[i], .higher = s->higher[i],
                                        .base = s->base[i], .newv = s->newv[i], .nbase = na, .nnew = nb};
     }
@@ -343,6 +347,46 @@ static void test_small_slowdown_caught(void **state)
         reg += synth_run(s, &q, 5, 0.01, 0.99, &o) > 0;
     }
     assert_int_equal(reg, 0);
+    free(s);
+}
+
+/* Rates for the record: disturbed runs (outliers) without a change, and a change that hits a
+ * whole group of metrics (all 20 STREAM figures 5% slower), where BH finds more than Holm. */
+static void test_rates_outliers_and_groups(void **state)
+{
+    (void)state;
+    struct synth *s = calloc(1, sizeof *s);
+    struct gate_options o;
+    gate_options_default(&o);
+    synth_names(s);
+    int runs = rate_runs();
+    s->outlier_p = 0.05;
+    int fail = 0;
+    for (int seed = 0; seed < runs; seed++) {
+        struct rng r = {(uint64_t)seed + 20000};
+        fail += synth_run(s, &r, 5, 0.10, 1, &o) > 0;
+    }
+    printf("# rate BH: 10%% noise and 5%% of runs 30%% worse on both sides, no change, 4-5 reps: "
+           "%d of %d compares fail\n", fail, runs);
+    assert_true(fail <= runs / 10);
+    s->outlier_p = 0;
+    for (size_t i = 2; i < 22; i++)
+        s->factor[i] = 0.95;
+    for (int corr = 0; corr < 2; corr++) {
+        o.correction = corr ? GATE_HOLM : GATE_BH;
+        size_t caught = 0, other = 0;
+        for (int seed = 0; seed < runs; seed++) {
+            struct rng r = {(uint64_t)seed + 30000};
+            synth_run(s, &r, 5, 0.01, 1, &o);
+            for (size_t i = 0; i < NMETRIC; i++)
+                if (s->out[i].verdict == GATE_REGRESSED)
+                    (*(i >= 2 && i < 22 ? &caught : &other))++;
+        }
+        printf("# rate %s: all 20 STREAM metrics 5%% slower, 1%% noise, 4-5 reps: %.1f%% of them caught, "
+               "%zu false regressions elsewhere in %d compares\n",
+               corr ? "Holm" : "BH", 100.0 * (double)caught / (20.0 * runs), other, runs);
+        assert_int_equal(other, 0);
+    }
     free(s);
 }
 
@@ -512,7 +556,8 @@ int main(void)
         cmocka_unit_test(test_t_distribution),      cmocka_unit_test(test_adjust),
         cmocka_unit_test(test_tolerance_defaults),  cmocka_unit_test(test_tolerance_file),
         cmocka_unit_test(test_one_repetition),      cmocka_unit_test(test_noise_no_false_alarm),
-        cmocka_unit_test(test_small_slowdown_caught), cmocka_unit_test(test_within_run),
+        cmocka_unit_test(test_small_slowdown_caught), cmocka_unit_test(test_rates_outliers_and_groups),
+        cmocka_unit_test(test_within_run),
         cmocka_unit_test(test_cannot_tell_and_improved), cmocka_unit_test(test_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
