@@ -30,7 +30,7 @@ int main(int argc, char **argv)
      * the 8-byte ping-pong about 20% slower on the development machine. The watchdog thread makes
      * no MPI call but MPI_Abort, when it ends the job (see watchdog.c). */
     MPI_Init(&argc, &argv);
-    exa_cli_init(argv[0]);
+    exa_mpi_cli_init(argv[0]);
     memset(&c, 0, sizeof c);
     comm_options_parse(argc, argv, &c.opt, &c.test);
     c.comm = MPI_COMM_WORLD;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "exa_cli.h"
 #include "exa_counters.h"
+#include "exa_mpi.h"
 #include "exa_provenance.h"
 #include "exa_record.h"
 #include "exa_stats.h"

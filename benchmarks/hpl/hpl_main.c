@@ -20,6 +20,7 @@
 #include "exa_record.h"
 #include "hpl.h"
 #include "hpl_driver.h"
+#include "exa_mpi.h"
 
 static void usage(void)
 {
@@ -346,7 +347,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
              const struct hpl_engine_hooks *hooks)
 {
     MPI_Init(&argc, &argv);
-    exa_cli_init(argv[0]);
+    exa_mpi_cli_init(argv[0]);
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -151,7 +151,7 @@ int stream_main(int argc, char **argv, const struct stream_backend *backend)
 {
     int provided;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-    exa_cli_init(argv[0]);
+    exa_mpi_cli_init(argv[0]);
 
     struct stream_run run;
     memset(&run, 0, sizeof run);
