@@ -13,7 +13,7 @@
 # WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan), BUILD=dir (output folder).
 
 MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl harness \
-           benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda
+           benchmarks/common/cuda benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -155,11 +155,12 @@ $(OBJ)/%.o: %.c | $(BUILD)/gen/build_info.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-CUDA_CFLAGS := -I$(CUDA_HOME)/include
+CUDA_CFLAGS := -I$(CUDA_HOME)/include -Ibenchmarks/common/cuda
 NVCC_WERROR := $(if $(filter 1,$(WERROR)),-Werror all-warnings -Xcompiler -Werror,)
 $(OBJ)/%.cu.o: %.cu | $(BUILD)/gen/build_info.h
 	@mkdir -p $(@D)
 	$(NVCC) $(NVCCFLAGS) -std=c++17 -Xcompiler -Wall,-Wextra,-fopenmp $(NVCC_WERROR) -Ibenchmarks/common \
+	    -Ibenchmarks/common/cuda -Ibenchmarks/common/mpi \
 	    -I$(BUILD)/gen $(MPI_CFLAGS) $(JSON_CFLAGS) -DEXA_HAVE_PAPI=0 -c -o $@ $<
 
 $(OBJ)/tests/%.o: EXTRA_CFLAGS += $(CMOCKA_CFLAGS) $(LAPACKE_CFLAGS) -Itests/lib

@@ -12,6 +12,17 @@
 #include "exa_cli.h"
 #include "exa_mpi.h"
 
+/* "host, cuda": the memory kinds -d accepts in this build. */
+static const char *memory_kinds(void)
+{
+    static char list[256];
+    const struct comm_mem *const *more = comm_get_backend()->mems;
+    snprintf(list, sizeof list, "%s", comm_mem_host.name);
+    for (size_t i = 0; more && more[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), ", %s", more[i]->name);
+    return list;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -21,8 +32,9 @@ static void usage(FILE *out)
 "Run under MPI, e.g. `mpirun -n 2 %s latency`.\n"
 "\n"
 "Tests:\n", exa_program_name, exa_program_name);
-    for (size_t i = 0; comm_tests[i]; i++)
-        fprintf(out, "  %-16s %s\n", comm_tests[i]->name, comm_tests[i]->description);
+    const struct comm_test *t;
+    for (size_t i = 0; (t = comm_test_at(i)) != NULL; i++)
+        fprintf(out, "  %-16s %s\n", t->name, t->description);
     fprintf(out,
 "\n"
 "Options:\n"
@@ -152,8 +164,8 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
             break;
         case 'd':
             if (!comm_mem_find(optarg))
-                exa_usage_error("-d '%s': unknown or not built; this build has: host%s", optarg,
-                                comm_mem_find("cuda") ? ", cuda" : "");
+                exa_usage_error("-d '%s': unknown or not built; this build has: %s", optarg,
+                                memory_kinds());
             o->device = optarg;
             break;
         case 'j': o->json = optarg; break;
