@@ -97,28 +97,26 @@ static void parse_pair(const char *text, struct comm_opts *o)
 
 static int threshold_given;
 
-void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct comm_test **test)
-{
-    static const struct option longopts[] = {
-        {"message-size", required_argument, 0, 'm'},
-        {"warmup", required_argument, 0, 'x'},
-        {"iterations", required_argument, 0, 'i'},
-        {"window", required_argument, 0, 'w'},
-        {"validate", no_argument, 0, 'c'},
-        {"pair", required_argument, 0, 'p'},
-        {"timeout", required_argument, 0, 't'},
-        {"threshold", required_argument, 0, 'T'},
-        {"device", required_argument, 0, 'd'},
-        {"json", required_argument, 0, 'j'},
-        {"papi", required_argument, 0, 'P'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0},
-    };
-    char err[EXA_ERR_LEN];
-    const char *range_text = NULL;
-    int help = 0, version = 0, ch;
+static const struct option longopts[] = {
+    {"message-size", required_argument, 0, 'm'},
+    {"warmup", required_argument, 0, 'x'},
+    {"iterations", required_argument, 0, 'i'},
+    {"window", required_argument, 0, 'w'},
+    {"validate", no_argument, 0, 'c'},
+    {"pair", required_argument, 0, 'p'},
+    {"timeout", required_argument, 0, 't'},
+    {"threshold", required_argument, 0, 'T'},
+    {"device", required_argument, 0, 'd'},
+    {"json", required_argument, 0, 'j'},
+    {"papi", required_argument, 0, 'P'},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0},
+};
 
+/* The options' values before the command line: OSU's window, pair 0,1, a 300 s watchdog. */
+static void set_defaults(struct comm_opts *o)
+{
     memset(o, 0, sizeof *o);
     o->iters = o->warmup = -1;
     o->window = 64;
@@ -128,6 +126,15 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
     o->timeout = 300;
     o->threshold = 20;
     o->device = "host";
+}
+
+void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct comm_test **test)
+{
+    char err[EXA_ERR_LEN];
+    const char *range_text = NULL;
+    int help = 0, version = 0, ch;
+
+    set_defaults(o);
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":m:x:i:d:hV", longopts, NULL)) != -1) {

@@ -62,7 +62,9 @@ struct hpl_matrix {
 
 /* Bytes of the local matrix for this rank (what hpl_matrix_alloc will allocate), and of the
  * workspace the factorisation and the solve add. */
-size_t hpl_matrix_bytes(int n, int nb, int mp, int nq);
+size_t hpl_matrix_bytes(int n, int nb, int mp, int nq);   /* SIZE_MAX when it overflows */
+/* The same in double, for the memory check: exact enough, and never wrapped. */
+double hpl_matrix_bytes_estimate(int mp, int nq);
 size_t hpl_workspace_bytes(int n, int nb, int p, int mp, int nq);
 int hpl_matrix_alloc(struct hpl_matrix *m, const struct hpl_grid *g, int n, int nb, size_t align);
 void hpl_matrix_free(struct hpl_matrix *m);
@@ -206,6 +208,12 @@ double *hpl_gather_solution(const struct hpl_matrix *m, const struct hpl_grid *g
 
 /* ---------------------------------------------------------------- HPL.dat (hpl_dat.c) */
 #define HPL_DAT_MAX 64
+/* Input limits, the same for HPL.dat and the command line. Local indices are int and the matrix
+ * has N + 1 columns (b beside A), so N + 1 must be an int; NB, NBMIN and NDIV beyond 2^20 have no
+ * use (a panel of NB^2 doubles would be 8 TiB); P and Q beyond 2^24 can not be launched. */
+#define HPL_N_MAX 2147483646L
+#define HPL_NB_MAX (1L << 20)
+#define HPL_GRID_MAX (1L << 24)
 #define HPL_DAT_MAX_WARN 16
 struct hpl_dat {
     char outfile[256];
