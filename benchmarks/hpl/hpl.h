@@ -11,7 +11,10 @@
  *   hpl_solve.c      distributed back substitution
  *   hpl_residual.c   the residual check on the regenerated A and b
  *   hpl_dat.c        the HPL.dat reader
- *   hpl_main.c       hpl_main(): command line, HPL.dat, the runs, input checks (hpl_driver.h)
+ *   hpl_options.c    the command line: usage, parsing, the table of HPL.dat overrides
+ *   hpl_runs.c       the run list (HPL's cross product), N from memory, grid and memory checks
+ *   hpl_run.c        one run: generate, factor and solve, check, gather per-rank facts
+ *   hpl_main.c       hpl_main(): options, HPL.dat, the runs, their output and records (hpl_driver.h)
  *   hpl_output.c     HPL-style text output and the JSON record
  *   hpl_cpu_main.c   exa-hpl's main(): hpl_main() with the CBLAS engine
  *
