@@ -14,7 +14,7 @@
 # WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan), BUILD=dir (output folder).
 
 MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl harness \
-           benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda docs
+           benchmarks/common/cuda benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda docs
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -80,15 +80,20 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 endif
 
 # What every C file needs whatever the user puts in CFLAGS.
-BASE_CFLAGS := -std=gnu11 -fopenmp -D_GNU_SOURCE -Ibenchmarks/common -I$(BUILD)/gen \
+BASE_CFLAGS := -std=gnu11 -fopenmp -D_GNU_SOURCE -Ibenchmarks/common -Ibenchmarks/common/mpi -I$(BUILD)/gen \
                $(MPI_CFLAGS) $(JSON_CFLAGS) $(BLAS_CFLAGS) $(PAPI_CFLAGS)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(WARN) $(SAN) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
-BASE_LIBS   = $(MPI_LIBS) $(JSON_LIBS) $(BLAS_LIBS) $(PAPI_LIBS) -lm
+CORE_LIBS   = $(JSON_LIBS) $(BLAS_LIBS) $(PAPI_LIBS) -lm
+BASE_LIBS   = $(MPI_LIBS) $(CORE_LIBS)
 ALL_LDFLAGS = -fopenmp $(SAN) $(LDFLAGS)
 
 BIN     := $(BUILD)/bin
 OBJ     := $(BUILD)/obj
-COMMON_LIB := $(BUILD)/lib/libexacommon.a
+# benchmarks/common as two libraries: the MPI-free core (all the harness links) and the MPI layer
+# (benchmarks/common/mpi) on top of it. COMMON_LIB is both, in link order, for benchmarks and tests.
+CORE_LIB   := $(BUILD)/lib/libexacore.a
+MPI_LIB    := $(BUILD)/lib/libexampi.a
+COMMON_LIB := $(MPI_LIB) $(CORE_LIB)
 
 PROGRAMS   :=
 UNIT_TESTS :=
@@ -97,11 +102,20 @@ TEST_TOOLS :=
 .PHONY: all test run bench install clean deps unit-tests programs check-unit help-make
 all: programs
 
-# $(call program,NAME,SOURCES,EXTRA_LIBS): a binary in $(BIN) linked with the common library.
+# $(call program,NAME,SOURCES,EXTRA_LIBS): an MPI benchmark in $(BIN), linked with both common
+# libraries and MPI.
 define program
 PROGRAMS += $(BIN)/$(1)
 $(BIN)/$(1): $(patsubst %.c,$(OBJ)/%.o,$(2)) $(COMMON_LIB) | $(BIN)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(COMMON_LIB) $(3) $$(BASE_LIBS)
+endef
+
+# $(call core_program,NAME,SOURCES,EXTRA_LIBS): a program without MPI (the exabench harness), linked
+# with the MPI-free core library only; an MPI call in its sources fails the link.
+define core_program
+PROGRAMS += $(BIN)/$(1)
+$(BIN)/$(1): $(patsubst %.c,$(OBJ)/%.o,$(2)) $(CORE_LIB) | $(BIN)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(CORE_LIB) $(3) $$(CORE_LIBS)
 endef
 
 # $(call unit_test,NAME,SOURCES,EXTRA_LIBS): a cmocka test binary in $(BUILD)/tests.
@@ -142,11 +156,12 @@ $(OBJ)/%.o: %.c | $(BUILD)/gen/build_info.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-CUDA_CFLAGS := -I$(CUDA_HOME)/include
+CUDA_CFLAGS := -I$(CUDA_HOME)/include -Ibenchmarks/common/cuda
 NVCC_WERROR := $(if $(filter 1,$(WERROR)),-Werror all-warnings -Xcompiler -Werror,)
 $(OBJ)/%.cu.o: %.cu | $(BUILD)/gen/build_info.h
 	@mkdir -p $(@D)
 	$(NVCC) $(NVCCFLAGS) -std=c++17 -Xcompiler -Wall,-Wextra,-fopenmp $(NVCC_WERROR) -Ibenchmarks/common \
+	    -Ibenchmarks/common/cuda -Ibenchmarks/common/mpi \
 	    -I$(BUILD)/gen $(MPI_CFLAGS) $(JSON_CFLAGS) -DEXA_HAVE_PAPI=0 -c -o $@ $<
 
 $(OBJ)/tests/%.o: EXTRA_CFLAGS += $(CMOCKA_CFLAGS) $(LAPACKE_CFLAGS) -Itests/lib

@@ -13,9 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "build_info.h"
-#if EXA_BUILD_CUDA
-#include "cuda/comm_cuda.h"
-#endif
 
 static void *host_alloc(size_t bytes)
 {
@@ -42,15 +39,16 @@ const struct comm_mem comm_mem_host = {
 
 /* The memory kinds of this build, for -d. A device back end defines its own struct comm_mem
  * (host_accessible = 0; alloc/release with the device API; to_device/to_host as copies) in a file
- * of its own and is returned here: `-d cuda` in CUDA=1 builds (benchmarks/comm/cuda/mem_cuda.c). */
+ * of its own and is returned here: `-d cuda` in CUDA=1 builds (benchmarks/comm/cuda/mem_cuda.c), listed in the back end
+ * table that cuda/main_cuda.c installs. */
 const struct comm_mem *comm_mem_find(const char *name)
 {
     if (strcmp(name, comm_mem_host.name) == 0)
         return &comm_mem_host;
-#if EXA_BUILD_CUDA
-    if (strcmp(name, comm_mem_cuda.name) == 0)
-        return &comm_mem_cuda;
-#endif
+    const struct comm_mem *const *more = comm_get_backend()->mems;
+    for (size_t i = 0; more && more[i]; i++)
+        if (strcmp(name, more[i]->name) == 0)
+            return more[i];
     return NULL;
 }
 

@@ -121,9 +121,29 @@ struct comm_test {
     int (*run)(struct comm_ctx *c, int argc, char **argv);
 };
 
-/* The test table (tests.c) */
+/* The test table (tests.c): the MPI tests, then the back end's. comm_test_at(i) is the i-th test,
+ * NULL past the last. */
 extern const struct comm_test *const comm_tests[];
+const struct comm_test *comm_test_at(size_t i);
 const struct comm_test *comm_test_find(const char *name);
+
+/* What a build adds to the MPI tests and host memory: one table per back end, chosen by the main
+ * that builds the program (main_cpu.c: nothing; cuda/main_cuda.c: device memory for -d cuda and
+ * the copy tests), so the driver's files carry no #if per back end. */
+struct comm_backend {
+    const char *name;                      /* "cpu", "cuda" */
+    const struct comm_mem *const *mems;    /* extra memory kinds for -d, NULL-terminated, or NULL */
+    const struct comm_test *const *tests;  /* extra tests, NULL-terminated, or NULL */
+    /* The record's "parameters" entry about the run's memory (rank 0, after allocation): its key
+     * and a new object, or NULL when the back end has nothing to say about c->mem. */
+    json_t *(*describe)(const struct comm_ctx *c, const char **key);
+};
+/* Installs the back end (NULL: none, the MPI tests on host memory only). */
+void comm_set_backend(const struct comm_backend *b);
+const struct comm_backend *comm_get_backend(void);
+
+/* comm_main.c: exa-comm with a back end; what each main calls. */
+int comm_main(int argc, char **argv, const struct comm_backend *backend);
 
 /* Per-family descriptors */
 extern const struct comm_test comm_test_latency, comm_test_bw, comm_test_bibw, comm_test_mbw_mr;

@@ -12,6 +12,17 @@
 #include "exa_cli.h"
 #include "exa_mpi.h"
 
+/* "host, cuda": the memory kinds -d accepts in this build. */
+static const char *memory_kinds(void)
+{
+    static char list[256];
+    const struct comm_mem *const *more = comm_get_backend()->mems;
+    snprintf(list, sizeof list, "%s", comm_mem_host.name);
+    for (size_t i = 0; more && more[i]; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), ", %s", more[i]->name);
+    return list;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -21,8 +32,9 @@ static void usage(FILE *out)
 "Run under MPI, e.g. `mpirun -n 2 %s latency`.\n"
 "\n"
 "Tests:\n", exa_program_name, exa_program_name);
-    for (size_t i = 0; comm_tests[i]; i++)
-        fprintf(out, "  %-16s %s\n", comm_tests[i]->name, comm_tests[i]->description);
+    const struct comm_test *t;
+    for (size_t i = 0; (t = comm_test_at(i)) != NULL; i++)
+        fprintf(out, "  %-16s %s\n", t->name, t->description);
     fprintf(out,
 "\n"
 "Options:\n"
@@ -85,28 +97,26 @@ static void parse_pair(const char *text, struct comm_opts *o)
 
 static int threshold_given;
 
-void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct comm_test **test)
-{
-    static const struct option longopts[] = {
-        {"message-size", required_argument, 0, 'm'},
-        {"warmup", required_argument, 0, 'x'},
-        {"iterations", required_argument, 0, 'i'},
-        {"window", required_argument, 0, 'w'},
-        {"validate", no_argument, 0, 'c'},
-        {"pair", required_argument, 0, 'p'},
-        {"timeout", required_argument, 0, 't'},
-        {"threshold", required_argument, 0, 'T'},
-        {"device", required_argument, 0, 'd'},
-        {"json", required_argument, 0, 'j'},
-        {"papi", required_argument, 0, 'P'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0},
-    };
-    char err[EXA_ERR_LEN];
-    const char *range_text = NULL;
-    int help = 0, version = 0, ch;
+static const struct option longopts[] = {
+    {"message-size", required_argument, 0, 'm'},
+    {"warmup", required_argument, 0, 'x'},
+    {"iterations", required_argument, 0, 'i'},
+    {"window", required_argument, 0, 'w'},
+    {"validate", no_argument, 0, 'c'},
+    {"pair", required_argument, 0, 'p'},
+    {"timeout", required_argument, 0, 't'},
+    {"threshold", required_argument, 0, 'T'},
+    {"device", required_argument, 0, 'd'},
+    {"json", required_argument, 0, 'j'},
+    {"papi", required_argument, 0, 'P'},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0},
+};
 
+/* The options' values before the command line: OSU's window, pair 0,1, a 300 s watchdog. */
+static void set_defaults(struct comm_opts *o)
+{
     memset(o, 0, sizeof *o);
     o->iters = o->warmup = -1;
     o->window = 64;
@@ -116,6 +126,15 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
     o->timeout = 300;
     o->threshold = 20;
     o->device = "host";
+}
+
+void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct comm_test **test)
+{
+    char err[EXA_ERR_LEN];
+    const char *range_text = NULL;
+    int help = 0, version = 0, ch;
+
+    set_defaults(o);
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":m:x:i:d:hV", longopts, NULL)) != -1) {
@@ -152,8 +171,8 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
             break;
         case 'd':
             if (!comm_mem_find(optarg))
-                exa_usage_error("-d '%s': unknown or not built; this build has: host%s", optarg,
-                                comm_mem_find("cuda") ? ", cuda" : "");
+                exa_usage_error("-d '%s': unknown or not built; this build has: %s", optarg,
+                                memory_kinds());
             o->device = optarg;
             break;
         case 'j': o->json = optarg; break;

@@ -15,13 +15,11 @@
 #include <string.h>
 #include "exa_cli.h"
 #include "exa_counters.h"
+#include "exa_mpi.h"
 #include "exa_provenance.h"
 #include "exa_record.h"
 #include "exa_stats.h"
 #include "build_info.h"
-#if EXA_BUILD_CUDA
-#include "cuda/comm_cuda.h"
-#endif
 
 void comm_metric_name(char *buf, size_t len, const char *quantity, size_t bytes)
 {
@@ -128,6 +126,18 @@ void comm_record_begin(struct comm_ctx *c, int argc, char **argv)
     json_object_set_new(exa_record_results(c->rec), "sizes", json_array());
 }
 
+/* What the back end says about the run's memory ("cuda": the GPU and the transfer mode). */
+static void describe_memory(struct comm_ctx *c)
+{
+    const char *key = NULL;
+    json_t *(*describe)(const struct comm_ctx *, const char **) = comm_get_backend()->describe;
+    json_t *facts = c->rank == 0 && describe ? describe(c, &key) : NULL;
+    if (facts && key)
+        json_object_set_new(exa_record_parameters(c->rec), key, facts);
+    else
+        json_decref(facts);
+}
+
 static json_t *stats_object(const double *v, size_t n)
 {
     struct exa_stats st;
@@ -208,10 +218,7 @@ int comm_record_finish(struct comm_ctx *c, int argc, char **argv, long errors)
     exa_record_set_launch(c->rec, c->comm, 1, argc, argv);
     prov = exa_provenance_collect(c->comm);
     exa_record_set_provenance(c->rec, prov);
-#if EXA_BUILD_CUDA
-    if (c->rank == 0 && strcmp(c->mem->name, "cuda") == 0)
-        json_object_set_new(exa_record_parameters(c->rec), "cuda", comm_cuda_describe());
-#endif
+    describe_memory(c);
     counters = exa_counters_report(c->counters, c->comm);
     exa_record_set_object(c->rec, "counters", counters);
     if (c->rank == 0) {

@@ -2,26 +2,40 @@
 #include "comm.h"
 
 #include <string.h>
-#include "build_info.h"
-#if EXA_BUILD_CUDA
-#include "cuda/comm_cuda.h" /* the copy tests of CUDA=1 builds (benchmarks/comm/cuda/) */
-#endif
 
 const struct comm_test *const comm_tests[] = {
     &comm_test_latency, &comm_test_bw, &comm_test_bibw, &comm_test_mbw_mr,
     &comm_test_allreduce, &comm_test_reduce, &comm_test_bcast, &comm_test_allgather,
     &comm_test_alltoall, &comm_test_reduce_scatter, &comm_test_barrier,
     &comm_test_allpairs,
-#if EXA_BUILD_CUDA
-    &comm_test_copy_d2d, &comm_test_copy_h2d, &comm_test_copy_d2h,
-#endif
     NULL,
 };
 
+static const struct comm_backend no_backend = {"cpu", NULL, NULL, NULL};
+static const struct comm_backend *backend = &no_backend;
+
+void comm_set_backend(const struct comm_backend *b) { backend = b ? b : &no_backend; }
+
+const struct comm_backend *comm_get_backend(void) { return backend; }
+
+const struct comm_test *comm_test_at(size_t i)
+{
+    size_t n = 0;
+    while (comm_tests[n])
+        n++;
+    if (i < n)
+        return comm_tests[i];
+    for (size_t j = 0; backend->tests && backend->tests[j]; j++)
+        if (j == i - n)
+            return backend->tests[j];
+    return NULL;
+}
+
 const struct comm_test *comm_test_find(const char *name)
 {
-    for (size_t i = 0; comm_tests[i]; i++)
-        if (strcmp(comm_tests[i]->name, name) == 0)
-            return comm_tests[i];
+    const struct comm_test *t;
+    for (size_t i = 0; (t = comm_test_at(i)) != NULL; i++)
+        if (strcmp(t->name, name) == 0)
+            return t;
     return NULL;
 }

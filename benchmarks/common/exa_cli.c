@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <mpi.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,25 +29,25 @@ void exa_print_version(void)
     printf("%s (exabench) %s (git %s)\n", exa_program_name, EXA_VERSION, EXA_BUILD_GIT_COMMIT);
 }
 
-int exa_world_rank(void)
-{
-    int initialized = 0, finalized = 0, rank = 0;
-    MPI_Initialized(&initialized);
-    MPI_Finalized(&finalized);
-    if (initialized && !finalized)
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    return rank;
-}
+/* Serial defaults: a program that never starts a parallel runtime (exabench itself) is rank 0,
+ * exits plainly and has nobody to agree with. The MPI layer (mpi/exa_cli_mpi.c) replaces them. */
+static int serial_rank(void) { return 0; }
+static void serial_finish(void) {}
+static void serial_abort(int code) { (void)code; }
+static void serial_agree(int *values, int n) { (void)values, (void)n; }
+
+static const struct exa_runtime serial_runtime = {serial_rank, serial_finish, serial_abort, serial_agree};
+static const struct exa_runtime *runtime = &serial_runtime;
+
+void exa_cli_set_runtime(const struct exa_runtime *rt) { runtime = rt ? rt : &serial_runtime; }
+
+int exa_world_rank(void) { return runtime->rank(); }
 
 static noreturn void finish_and_exit(int code)
 {
-    int initialized = 0, finalized = 0;
-    MPI_Initialized(&initialized);
-    MPI_Finalized(&finalized);
     fflush(stdout);
     fflush(stderr);
-    if (initialized && !finalized)
-        MPI_Finalize();
+    runtime->finish();
     exit(code);
 }
 
@@ -101,11 +100,7 @@ void exa_fatal(int exit_code, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     fflush(stderr);
-    int initialized = 0, finalized = 0;
-    MPI_Initialized(&initialized);
-    MPI_Finalized(&finalized);
-    if (initialized && !finalized)
-        MPI_Abort(MPI_COMM_WORLD, exit_code);
+    runtime->abort(exit_code);
     exit(exit_code);
 }
 
@@ -134,10 +129,7 @@ void exa_check_json_path(const char *path)
     int saved = errno;
     int is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
     int agreed[2] = {bad, is_dir};
-    int initialized = 0;
-    MPI_Initialized(&initialized);
-    if (initialized)
-        MPI_Bcast(agreed, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    runtime->agree(agreed, 2);
     if (agreed[0]) {
         const char *why = exa_world_rank() == 0 && bad ? strerror(saved ? saved : EACCES) : "not writable";
         char shown[1024];

@@ -3,7 +3,11 @@
  *
  * MPI programs parse their arguments on every rank (all ranks see the same argv), so a usage
  * error is found by all ranks at once: exa_usage_error prints on rank 0 only, finalizes MPI when
- * it is initialised and exits 2 everywhere, with no rank left waiting. */
+ * it is initialised and exits 2 everywhere, with no rank left waiting.
+ *
+ * This file is MPI-free (the harness links it without libmpi): what it needs from a parallel
+ * runtime goes through struct exa_runtime, which the MPI layer installs (exa_mpi_cli_init in
+ * mpi/exa_mpi.h). Without it the program behaves as a single serial process. */
 #ifndef EXA_CLI_H
 #define EXA_CLI_H
 
@@ -18,6 +22,17 @@
 extern const char *exa_program_name;
 
 void exa_cli_init(const char *argv0);
+
+/* What the messages and exits need from the parallel runtime. */
+struct exa_runtime {
+    int (*rank)(void);                 /* this process's rank in the world, 0 when alone */
+    void (*finish)(void);              /* orderly shutdown before a collective exit */
+    void (*abort)(int code);           /* brings every process down; may return when alone */
+    void (*agree)(int *values, int n); /* everyone takes rank 0's values */
+};
+
+/* Installs a runtime (NULL: back to serial). */
+void exa_cli_set_runtime(const struct exa_runtime *rt);
 
 /* Prints "NAME (exabench) VERSION (git COMMIT)" to stdout. */
 void exa_print_version(void);
@@ -38,7 +53,7 @@ noreturn void exa_fatal(int exit_code, const char *fmt, ...) __attribute__((form
 /* "PROG: warning: MESSAGE" on rank 0. */
 void exa_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Rank in MPI_COMM_WORLD, or 0 when MPI is not initialised. */
+/* Rank in MPI_COMM_WORLD, or 0 when MPI is not initialised (or not installed: the harness). */
 int exa_world_rank(void);
 
 /* Checks at startup that the --json destination can be written, so that a run of minutes does not

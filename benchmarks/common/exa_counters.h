@@ -14,7 +14,6 @@
 #define EXA_COUNTERS_H
 
 #include <jansson.h>
-#include <mpi.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -52,9 +51,7 @@ void exa_counters_set_model(struct exa_counters *set, const char *quantity, doub
 /* The run's flop rate in Gflop/s, so that the energy report adds gflops_per_watt. */
 void exa_counters_energy_efficiency(struct exa_counters *set, double gflops_per_s);
 
-/* Collective: rank 0 gets {"events": {NAME: {available, per_rank[], sum, min, max} or
- * {available: false, reason}}, "energy": {...}, "derived": {...}, ...}; other ranks NULL. */
-json_t *exa_counters_report(struct exa_counters *set, MPI_Comm comm);
+/* The report, exa_counters_report(set, comm), is collective: it is declared in mpi/exa_mpi.h. */
 
 void exa_counters_close(struct exa_counters *set);
 

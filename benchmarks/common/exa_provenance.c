@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
+#include <mpi.h> /* version macros only: nothing here calls into libmpi */
 #include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -383,19 +384,28 @@ json_t *exa_provenance_environment(void)
     return env;
 }
 
-json_t *exa_provenance_software(void)
+/* The MPI the build compiled against, from mpi.h's macros alone (no libmpi call: the harness uses
+ * this without linking MPI). A benchmark's record replaces it with what the running library says
+ * (exa_provenance_software_mpi in mpi/). */
+static json_t *mpi_build_facts(void)
+{
+    char lib[128] = "unknown", standard[16] = "";
+#if defined(OMPI_MAJOR_VERSION)
+    snprintf(lib, sizeof lib, "Open MPI v%d.%d.%d (compiled against)", OMPI_MAJOR_VERSION,
+             OMPI_MINOR_VERSION, OMPI_RELEASE_VERSION);
+#elif defined(MPICH_VERSION)
+    snprintf(lib, sizeof lib, "MPICH %s (compiled against)", MPICH_VERSION);
+#endif
+#if defined(MPI_VERSION) && defined(MPI_SUBVERSION)
+    snprintf(standard, sizeof standard, "%d.%d", MPI_VERSION, MPI_SUBVERSION);
+#endif
+    return json_pack("{s:s, s:s}", "library", lib, "standard", standard);
+}
+
+json_t *exa_provenance_software_with(json_t *mpi)
 {
     json_t *sw = json_object();
-    char lib[MPI_MAX_LIBRARY_VERSION_STRING] = {0};
-    int len = 0, major = 0, minor = 0;
-    MPI_Get_library_version(lib, &len);
-    MPI_Get_version(&major, &minor);
-    lib[strcspn(lib, "\n")] = '\0';
-    json_t *mpi = json_pack("{s:s}", "library", lib);
-    char standard[16];
-    snprintf(standard, sizeof standard, "%d.%d", major, minor);
-    json_object_set_new(mpi, "standard", json_string(standard));
-    json_object_set_new(sw, "mpi", mpi);
+    json_object_set_new(sw, "mpi", mpi ? mpi : json_null());
     const char *blas = exa_blas_config();
     json_object_set_new(sw, "blas", blas ? json_string(blas) : json_null());
     json_t *kernels = exa_blas_kernels_json();
@@ -409,57 +419,4 @@ json_t *exa_provenance_software(void)
     return sw;
 }
 
-/* The first rank of each node describes its node; rank 0 gathers the descriptions. */
-json_t *exa_provenance_collect(MPI_Comm comm)
-{
-    int rank, size, node_rank;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    MPI_Comm node_comm;
-    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node_comm);
-    MPI_Comm_rank(node_comm, &node_rank);
-    MPI_Comm_free(&node_comm);
-
-    char *text = NULL;
-    int len = 0;
-    if (node_rank == 0) {
-        json_t *node = exa_provenance_node();
-        text = json_dumps(node, JSON_COMPACT);
-        json_decref(node);
-        len = text ? (int)strlen(text) + 1 : 0;
-    }
-    int *lens = rank == 0 ? calloc((size_t)size, sizeof *lens) : NULL;
-    MPI_Gather(&len, 1, MPI_INT, lens, 1, MPI_INT, 0, comm);
-    int *displs = NULL, total = 0;
-    char *all = NULL;
-    if (rank == 0) {
-        displs = calloc((size_t)size, sizeof *displs);
-        for (int r = 0; r < size; r++) {
-            displs[r] = total;
-            total += lens[r];
-        }
-        all = malloc((size_t)total + 1);
-    }
-    MPI_Gatherv(text, len, MPI_CHAR, all, lens, displs, MPI_CHAR, 0, comm);
-    free(text);
-    if (rank != 0)
-        return NULL;
-
-    json_t *nodes = json_array(), *hashes = json_object();
-    for (int r = 0; r < size; r++) {
-        if (lens[r] == 0)
-            continue;
-        json_t *node = json_loads(all + displs[r], 0, NULL);
-        const char *host = json_string_value(json_object_get(node, "hostname"));
-        if (node && host && !json_object_get(hashes, host)) {
-            json_object_set(hashes, host, json_object_get(node, "inventory_hash"));
-            json_array_append(nodes, node);
-        }
-        json_decref(node);
-    }
-    free(lens);
-    free(displs);
-    free(all);
-    return json_pack("{s:o, s:o, s:o}", "nodes", nodes, "inventory_hashes", hashes, "software",
-                     exa_provenance_software());
-}
+json_t *exa_provenance_software(void) { return exa_provenance_software_with(mpi_build_facts()); }

@@ -6,17 +6,17 @@
 #define EXA_PROVENANCE_H
 
 #include <jansson.h>
-#include <mpi.h>
 
 /* This node's inventory (no MPI needed; `exabench sysinfo` uses it too). */
 json_t *exa_provenance_node(void);
 
-/* Run-wide facts that do not depend on the node: build, MPI library, BLAS, environment. */
+/* Run-wide facts that do not depend on the node: build, MPI library, BLAS, environment. The MPI
+ * library here is the one the build compiled against (mpi.h); records carry the running one
+ * (exa_provenance_collect in mpi/exa_mpi.h). */
 json_t *exa_provenance_software(void);
 
-/* Collective over comm: rank 0 returns {"nodes": [one inventory per distinct host],
- * "software": {...}, "inventory_hashes": {host: hash}}; other ranks return NULL. */
-json_t *exa_provenance_collect(MPI_Comm comm);
+/* The same with a given "mpi" object (stolen; NULL gives null). */
+json_t *exa_provenance_software_with(json_t *mpi);
 
 /* The environment variables that change results (OMP_*, OPENBLAS_*, UCX_*, OMPI_MCA_*, ...). */
 json_t *exa_provenance_environment(void);

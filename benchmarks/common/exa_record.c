@@ -13,7 +13,6 @@
 
 #include "build_info.h"
 #include "exa_cli.h"
-#include "exa_mpi.h"
 #include "exa_timer.h"
 
 void exa_utc_now(char *buf, size_t len)
@@ -160,35 +159,25 @@ static const char *guess_launcher(void)
     return "unknown (singleton)";
 }
 
-void exa_record_set_launch(json_t *rec, MPI_Comm comm, int threads_per_rank, int argc, char **argv)
+json_t *exa_record_launch(const struct exa_launch_facts *f, int argc, char **argv)
 {
-    int size, rank, nodes, node_index, ranks_on_node;
-    char *hosts = NULL;
-    MPI_Comm_size(comm, &size);
-    MPI_Comm_rank(comm, &rank);
-    exa_mpi_node_layout(comm, &nodes, &node_index, &ranks_on_node, &hosts);
-    int max_per_node = 0;
-    MPI_Allreduce(&ranks_on_node, &max_per_node, 1, MPI_INT, MPI_MAX, comm);
-    if (rank == 0) {
-        json_t *launch = json_object();
-        json_object_set_new(launch, "ranks", json_integer(size));
-        json_object_set_new(launch, "nodes", json_integer(nodes));
-        json_object_set_new(launch, "ranks_per_node", json_integer(max_per_node));
-        json_object_set_new(launch, "threads_per_rank", json_integer(threads_per_rank));
-        json_object_set_new(launch, "launcher", json_string(guess_launcher()));
-        json_t *cmd = launch_command_from_env();
-        json_object_set_new(launch, "command_line", cmd ? cmd : json_null());
-        json_t *args = json_array();
-        for (int i = 0; i < argc; i++)
-            json_array_append_new(args, json_string(argv[i]));
-        json_object_set_new(launch, "argv", args);
-        json_t *host_list = json_array();
-        for (int r = 0; r < size; r++)
-            json_array_append_new(host_list, json_string(hosts + (size_t)r * EXA_HOST_LEN));
-        json_object_set_new(launch, "hosts", host_list);
-        json_object_set_new(rec, "launch", launch);
-    }
-    free(hosts);
+    json_t *launch = json_object();
+    json_object_set_new(launch, "ranks", json_integer(f->ranks));
+    json_object_set_new(launch, "nodes", json_integer(f->nodes));
+    json_object_set_new(launch, "ranks_per_node", json_integer(f->ranks_per_node));
+    json_object_set_new(launch, "threads_per_rank", json_integer(f->threads_per_rank));
+    json_object_set_new(launch, "launcher", json_string(guess_launcher()));
+    json_t *cmd = launch_command_from_env();
+    json_object_set_new(launch, "command_line", cmd ? cmd : json_null());
+    json_t *args = json_array();
+    for (int i = 0; i < argc; i++)
+        json_array_append_new(args, json_string(argv[i]));
+    json_object_set_new(launch, "argv", args);
+    json_t *host_list = json_array();
+    for (int r = 0; r < f->ranks; r++)
+        json_array_append_new(host_list, json_string(f->hosts + (size_t)r * f->host_len));
+    json_object_set_new(launch, "hosts", host_list);
+    return launch;
 }
 
 void exa_record_set_provenance(json_t *rec, json_t *provenance)

@@ -4,7 +4,6 @@
 #define EXA_RECORD_H
 
 #include <jansson.h>
-#include <mpi.h>
 #include <stddef.h>
 #include "exa_parse.h"
 #include "exa_stats.h"
@@ -46,10 +45,18 @@ void exa_record_set_verification(json_t *rec, int passed, const char *method, do
  * "compliance.violations". Non-compliant runs can not be submitted or ranked. */
 void exa_record_add_violation(json_t *rec, const char *reason);
 
+/* What the parallel runtime knows about a launch (exa_record_set_launch in mpi/exa_mpi.h gathers
+ * it); hosts holds ranks names of host_len bytes each, in rank order. */
+struct exa_launch_facts {
+    int ranks, nodes, ranks_per_node, threads_per_rank;
+    const char *hosts;
+    size_t host_len;
+};
+
 /* launch = {ranks, nodes, ranks_per_node, threads_per_rank, launcher, command_line, argv, hosts}.
- * Collective over comm. The launcher and its exact command line come from the harness through
- * EXA_LAUNCHER and EXA_LAUNCH_COMMAND (a JSON array) when set; otherwise they are inferred. */
-void exa_record_set_launch(json_t *rec, MPI_Comm comm, int threads_per_rank, int argc, char **argv);
+ * The launcher and its exact command line come from the harness through EXA_LAUNCHER and
+ * EXA_LAUNCH_COMMAND (a JSON array) when set; otherwise they are inferred. New reference. */
+json_t *exa_record_launch(const struct exa_launch_facts *facts, int argc, char **argv);
 
 /* Attaches provenance (steals the reference; NULL is ignored). */
 void exa_record_set_provenance(json_t *rec, json_t *provenance);

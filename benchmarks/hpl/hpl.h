@@ -11,7 +11,10 @@
  *   hpl_solve.c      distributed back substitution
  *   hpl_residual.c   the residual check on the regenerated A and b
  *   hpl_dat.c        the HPL.dat reader
- *   hpl_main.c       hpl_main(): command line, HPL.dat, the runs, input checks (hpl_driver.h)
+ *   hpl_options.c    the command line: usage, parsing, the table of HPL.dat overrides
+ *   hpl_runs.c       the run list (HPL's cross product), N from memory, grid and memory checks
+ *   hpl_run.c        one run: generate, factor and solve, check, gather per-rank facts
+ *   hpl_main.c       hpl_main(): options, HPL.dat, the runs, their output and records (hpl_driver.h)
  *   hpl_output.c     HPL-style text output and the JSON record
  *   hpl_cpu_main.c   exa-hpl's main(): hpl_main() with the CBLAS engine
  *
@@ -62,7 +65,9 @@ struct hpl_matrix {
 
 /* Bytes of the local matrix for this rank (what hpl_matrix_alloc will allocate), and of the
  * workspace the factorisation and the solve add. */
-size_t hpl_matrix_bytes(int n, int nb, int mp, int nq);
+size_t hpl_matrix_bytes(int n, int nb, int mp, int nq);   /* SIZE_MAX when it overflows */
+/* The same in double, for the memory check: exact enough, and never wrapped. */
+double hpl_matrix_bytes_estimate(int mp, int nq);
 size_t hpl_workspace_bytes(int n, int nb, int p, int mp, int nq);
 int hpl_matrix_alloc(struct hpl_matrix *m, const struct hpl_grid *g, int n, int nb, size_t align);
 void hpl_matrix_free(struct hpl_matrix *m);
@@ -206,6 +211,12 @@ double *hpl_gather_solution(const struct hpl_matrix *m, const struct hpl_grid *g
 
 /* ---------------------------------------------------------------- HPL.dat (hpl_dat.c) */
 #define HPL_DAT_MAX 64
+/* Input limits, the same for HPL.dat and the command line. Local indices are int and the matrix
+ * has N + 1 columns (b beside A), so N + 1 must be an int; NB, NBMIN and NDIV beyond 2^20 have no
+ * use (a panel of NB^2 doubles would be 8 TiB); P and Q beyond 2^24 can not be launched. */
+#define HPL_N_MAX 2147483646L
+#define HPL_NB_MAX (1L << 20)
+#define HPL_GRID_MAX (1L << 24)
 #define HPL_DAT_MAX_WARN 16
 struct hpl_dat {
     char outfile[256];

@@ -125,9 +125,13 @@ static int ints(struct reader *r, const char *what, int count, long lo, long hi,
             return fail(r, "expected %d integers (%s), value %d is '%s'", count, what, i + 1, tok);
         }
         if (v < lo || v > hi) {
-            if (hi == 0x7fffffffL)
+            /* a bounded setting names both ends; a size (capped at an input limit) names the
+             * end it crossed */
+            if (hi < HPL_NB_MAX)
+                return fail(r, "%s must be between %ld and %ld, found %ld", what, lo, hi, v);
+            if (v < lo)
                 return fail(r, "%s must be at least %ld, found %ld", what, lo, v);
-            return fail(r, "%s must be between %ld and %ld, found %ld", what, lo, hi, v);
+            return fail(r, "%s must be at most %ld, found %ld", what, hi, v);
         }
         out[i] = (int)v;
     }
@@ -210,17 +214,17 @@ int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *d, char *e
         return fail(&r, "expected the output file name, found an empty line");
     if (one_int(&r, "device out", -0x7fffffffL, 0x7fffffffL, &d->device))
         return -1;
-    if (list(&r, "Ns", 1, 0x7fffffffL, &d->nn, d->ns, NULL))
+    if (list(&r, "Ns", 1, HPL_N_MAX, &d->nn, d->ns, NULL))
         return -1;
-    if (list(&r, "NBs", 1, 0x7fffffffL, &d->nnb, d->nbs, NULL))
+    if (list(&r, "NBs", 1, HPL_NB_MAX, &d->nnb, d->nbs, NULL))
         return -1;
     if (one_int(&r, "PMAP (0 row-major, 1 column-major)", 0, 1, &d->pmap))
         return -1;
-    if (list(&r, "Ps", 1, 0x7fffffffL, &d->ngrid, d->ps, NULL))
+    if (list(&r, "Ps", 1, HPL_GRID_MAX, &d->ngrid, d->ps, NULL))
         return -1;
     if (need_line(&r, "Qs"))
         return -1;
-    if (ints(&r, "Qs", d->ngrid, 1, 0x7fffffffL, d->qs))
+    if (ints(&r, "Qs", d->ngrid, 1, HPL_GRID_MAX, d->qs))
         return -1;
     if (need_line(&r, "threshold"))
         return -1;
@@ -235,9 +239,9 @@ int hpl_dat_parse(const char *text, const char *name, struct hpl_dat *d, char *e
     }
     if (list(&r, "PFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->npfact, d->pfacts, NULL))
         return -1;
-    if (list(&r, "NBMINs", 1, 0x7fffffffL, &d->nnbmin, d->nbmins, NULL))
+    if (list(&r, "NBMINs", 1, HPL_NB_MAX, &d->nnbmin, d->nbmins, NULL))
         return -1;
-    if (list(&r, "NDIVs", 2, 0x7fffffffL, &d->nndiv, d->ndivs, NULL))
+    if (list(&r, "NDIVs", 2, HPL_NB_MAX, &d->nndiv, d->ndivs, NULL))
         return -1;
     if (list(&r, "RFACTs (0 left, 1 Crout, 2 right)", 0, 2, &d->nrfact, d->rfacts, NULL))
         return -1;

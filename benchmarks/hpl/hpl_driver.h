@@ -3,6 +3,7 @@
 #define EXA_HPL_DRIVER_H
 
 #include <jansson.h>
+#include <mpi.h>
 #include <stdio.h>
 
 #include "exa_peak.h"
@@ -64,6 +65,34 @@ struct hpl_result {
     json_t *counters;          /* grid rank 0: exa_counters_report, or NULL */
     time_t start, end;
 };
+
+/* hpl_options.c: the command line. Options that replace HPL.dat values are held per row of its
+ * override table (index HPL_OV_*), given[i] saying whether the option was on the command line. */
+enum { HPL_OV_N, HPL_OV_NB, HPL_OV_P, HPL_OV_Q, HPL_OVERRIDES = 13 };
+struct hpl_cli {
+    long value[HPL_OVERRIDES];
+    int given[HPL_OVERRIDES];
+    int have_threshold;
+};
+/* Parses argv into o and cli; usage errors exit 2. Returns 1 when --help or --version was
+ * handled (the caller exits 0), else 0. */
+int hpl_options_parse(int argc, char **argv, struct hpl_options *o, struct hpl_cli *cli);
+/* Replaces HPL.dat's values by the command line's, and sets the grid from -P/-Q, or the default
+ * grid when neither an HPL.dat nor -P/-Q gives one. */
+void hpl_options_apply(const struct hpl_cli *cli, struct hpl_dat *dat, int have_dat, int world_size);
+
+/* hpl_runs.c: the run list (HPL's cross product) and the checks before anything runs. */
+char *hpl_read_dat(const char *path);                       /* collective; exit 2 if unreadable */
+struct hpl_run *hpl_run_list(const struct hpl_options *o, const struct hpl_dat *dat,
+                             MPI_Comm node, int *nruns);     /* collective with --mem-fraction */
+/* Every grid fits the job and every run fits the memory of every node: exit 2 otherwise. */
+void hpl_check_runs(const struct hpl_run *runs, int nruns, int world_size, MPI_Comm node);
+/* Bytes one world rank needs for a run (matrix and workspaces), in double: the truth even where
+ * it is far beyond any memory (0 for ranks outside the grid). */
+double hpl_run_bytes(const struct hpl_run *r, int rank);
+
+/* hpl_run.c: one run: generate, factor and solve, check, gather the per-rank facts. */
+void hpl_run_one(struct hpl_options *o, const struct hpl_run *run, struct hpl_result *r);
 
 /* The T/V code: W, R|C (PMAP), DEPTH, I (MPI_Ibcast), R (RFACT), NDIV, R (PFACT), NBMIN. */
 void hpl_tv_code(const struct hpl_run *run, char *buf, size_t len);

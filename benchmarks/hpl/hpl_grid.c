@@ -1,4 +1,5 @@
 /* exa-hpl: the P x Q process grid, the block-cyclic index arithmetic, and the local matrix. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -121,7 +122,17 @@ size_t hpl_matrix_bytes(int n, int nb, int mp, int nq)
 {
     (void)n;
     (void)nb;
-    return leading_dimension(mp) * (size_t)(nq < 1 ? 1 : nq) * sizeof(double);
+    size_t cells, bytes;
+    /* SIZE_MAX when it does not fit: an allocation of it fails instead of getting a wrapped size */
+    if (__builtin_mul_overflow(leading_dimension(mp), (size_t)(nq < 1 ? 1 : nq), &cells) ||
+        __builtin_mul_overflow(cells, sizeof(double), &bytes))
+        return SIZE_MAX;
+    return bytes;
+}
+
+double hpl_matrix_bytes_estimate(int mp, int nq)
+{
+    return (double)leading_dimension(mp) * (double)(nq < 1 ? 1 : nq) * (double)sizeof(double);
 }
 
 size_t hpl_workspace_bytes(int n, int nb, int p, int mp, int nq)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "exa_cli.h"
+#include "exa_hplmodel.h"
 #include "exa_record.h"
 #include "hpl_driver.h"
 
@@ -196,16 +197,10 @@ static json_t *phase_json(const double *phases, int np, int ph)
     return json_pack("{s:f, s:f, s:o}", "max", mx, "mean", np ? sum / np : 0.0, "per_rank", per);
 }
 
-json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
-                         const struct hpl_run *run, const struct hpl_result *r)
+/* The record's "parameters": the run's inputs and its algorithm variant. */
+static void record_parameters(json_t *rec, const struct hpl_options *o, const struct hpl_dat *dat,
+                              const struct hpl_run *run, const char *tv)
 {
-    const char *variant = o->hooks && o->hooks->variant ? o->hooks->variant : "cpu";
-    json_t *rec = exa_record_new("hpl", variant);
-    char tv[32];
-    hpl_tv_code(run, tv, sizeof tv);
-    int np = run->p * run->q;
-    double cores = (double)np * o->threads;
-
     json_t *par = exa_record_parameters(rec);
     json_object_set_new(par, "n", json_integer(run->n));
     json_object_set_new(par, "nb", json_integer(run->nb));
@@ -238,12 +233,69 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
             json_array_append_new(w, json_string(dat->warn[i]));
         json_object_set_new(par, "hpl_dat_warnings", w);
     }
+}
+
+/* results.rpeak: the grid's nominal and calibrated peaks and the efficiencies against them. */
+static json_t *rpeak_json(const struct hpl_options *o, const struct hpl_result *r, double cores,
+                          double *nominal_out, double *calibrated_out)
+{
+    double nominal = o->peak.nominal_gflops_per_core * cores;
+    double calibrated = o->calibrated * cores;
+    json_t *rp = exa_peak_json(&o->peak, o->calibrated);
+    if (!rp)
+        rp = json_object();
+    json_object_set_new(rp, "grid_cores", json_real(cores));
+    json_object_set_new(rp, "rpeak_nominal_gflops", json_real(nominal));
+    json_object_set_new(rp, "rpeak_calibrated_gflops", json_real(calibrated));
+    if (nominal > 0)
+        json_object_set_new(rp, "efficiency_nominal", json_real(r->gflops / nominal));
+    if (calibrated > 0)
+        json_object_set_new(rp, "efficiency_calibrated", json_real(r->gflops / calibrated));
+    json_object_set_new(rp, "efficiency_basis",
+                        json_string(calibrated > 0 ? "calibrated dgemm x grid cores"
+                                                   : "nominal ISA x frequency x grid cores"));
+    *nominal_out = nominal;
+    *calibrated_out = calibrated;
+    return rp;
+}
+
+/* verification, and the run-rule violations a test option or a negative threshold cause. */
+static void record_verification(json_t *rec, const struct hpl_options *o, const struct hpl_result *r)
+{
+    if (r->info >= 0) {
+        exa_record_set_verification(rec, 0, "hpl_scaled_residual (singular matrix: exact zero pivot)",
+                                    -1.0, o->threshold, "<");
+    } else if (!r->checked) {
+        exa_record_set_verification(rec, 0, "hpl_scaled_residual (not checked: negative threshold)",
+                                    finite_or(r->res.resid, DBL_MAX), o->threshold, "<");
+    } else {
+        exa_record_set_verification(rec, r->passed, "hpl_scaled_residual",
+                                    finite_or(r->res.resid, DBL_MAX), o->threshold, "<");
+    }
+    if (o->threshold < 0)
+        exa_record_add_violation(rec, "negative residual threshold: the residual check is off");
+    if (o->matrix_kind != HPL_GEN_RANDOM)
+        exa_record_add_violation(rec, "test matrix (--matrix) instead of the random HPL matrix");
+    if (o->perturb)
+        exa_record_add_violation(rec, "solution perturbed on purpose (--perturb-solution)");
+}
+
+json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
+                         const struct hpl_run *run, const struct hpl_result *r)
+{
+    const char *variant = o->hooks && o->hooks->variant ? o->hooks->variant : "cpu";
+    json_t *rec = exa_record_new("hpl", variant);
+    char tv[32];
+    hpl_tv_code(run, tv, sizeof tv);
+    int np = run->p * run->q;
+    double cores = (double)np * o->threads;
+
+    record_parameters(rec, o, dat, run, tv);
 
     json_t *res = exa_record_results(rec);
     json_object_set_new(res, "time_s", json_real(r->time));
     json_object_set_new(res, "gflops", json_real(r->gflops));
-    json_object_set_new(res, "flops", json_real(2.0 / 3.0 * run->n * (double)run->n * run->n +
-                                                 1.5 * (double)run->n * run->n));
+    json_object_set_new(res, "flops", json_real(exa_hpl_flops(run->n)));
     json_object_set_new(res, "grid_ranks", json_integer(np));
     json_object_set_new(res, "idle_ranks", json_integer(o->world_size - np));
     json_object_set_new(res, "grid_cores", json_real(cores));
@@ -279,22 +331,8 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
                                       r->res.norm_b, "eps", r->res.eps, "status",
                                       r->checked ? (r->passed ? "PASSED" : "FAILED") : "SKIPPED"));
     }
-    double nominal = o->peak.nominal_gflops_per_core * cores;
-    double calibrated = o->calibrated * cores;
-    json_t *rp = exa_peak_json(&o->peak, o->calibrated);
-    if (!rp)
-        rp = json_object();
-    json_object_set_new(rp, "grid_cores", json_real(cores));
-    json_object_set_new(rp, "rpeak_nominal_gflops", json_real(nominal));
-    json_object_set_new(rp, "rpeak_calibrated_gflops", json_real(calibrated));
-    if (nominal > 0)
-        json_object_set_new(rp, "efficiency_nominal", json_real(r->gflops / nominal));
-    if (calibrated > 0)
-        json_object_set_new(rp, "efficiency_calibrated", json_real(r->gflops / calibrated));
-    json_object_set_new(rp, "efficiency_basis",
-                        json_string(calibrated > 0 ? "calibrated dgemm x grid cores"
-                                                   : "nominal ISA x frequency x grid cores"));
-    json_object_set_new(res, "rpeak", rp);
+    double nominal, calibrated;
+    json_object_set_new(res, "rpeak", rpeak_json(o, r, cores, &nominal, &calibrated));
 
     double g = r->gflops, t = r->time;
     exa_record_add_metric(rec, "gflops", g, "Gflop/s", EXA_HIGHER_IS_BETTER, &g, 1);
@@ -304,22 +342,7 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
     else if (nominal > 0)
         exa_record_set_expected(rec, "gflops", nominal, "nominal ISA x frequency x grid cores");
 
-    if (r->info >= 0) {
-        exa_record_set_verification(rec, 0, "hpl_scaled_residual (singular matrix: exact zero pivot)",
-                                    -1.0, o->threshold, "<");
-    } else if (!r->checked) {
-        exa_record_set_verification(rec, 0, "hpl_scaled_residual (not checked: negative threshold)",
-                                    finite_or(r->res.resid, DBL_MAX), o->threshold, "<");
-    } else {
-        exa_record_set_verification(rec, r->passed, "hpl_scaled_residual",
-                                    finite_or(r->res.resid, DBL_MAX), o->threshold, "<");
-    }
-    if (o->threshold < 0)
-        exa_record_add_violation(rec, "negative residual threshold: the residual check is off");
-    if (o->matrix_kind != HPL_GEN_RANDOM)
-        exa_record_add_violation(rec, "test matrix (--matrix) instead of the random HPL matrix");
-    if (o->perturb)
-        exa_record_add_violation(rec, "solution perturbed on purpose (--perturb-solution)");
+    record_verification(rec, o, r);
     if (r->counters)
         exa_record_set_object(rec, "counters", json_incref(r->counters));
     if (o->hooks && o->hooks->describe)

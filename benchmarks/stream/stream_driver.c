@@ -147,11 +147,54 @@ static void verify(struct stream_run *run, void *state, double dot_local)
     run->passed = ok;
 }
 
+/* The array size, the same on every rank (from the largest cache any node reports unless --size
+ * gives it); exits 2 when a node can not hold the arrays. Collective. */
+static uint64_t array_size(struct stream_run *p, int ranks_on_node)
+{
+    detect_llc(&p->llc_bytes, &p->llc_instances);
+    uint64_t llc_total = p->llc_bytes * (uint64_t)p->llc_instances;
+    uint64_t n = p->opt.n;
+    if (n == 0)
+        n = llc_total > 0 ? (4 * llc_total + sizeof(double) - 1) / sizeof(double)
+                          : DEFAULT_N_UNKNOWN_LLC;
+    MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_UINT64_T, MPI_MAX, p->comm);
+
+    /* Refuse sizes a node can not hold before touching anything: with overcommit, an allocation
+     * too large would succeed and first touch would bring the OOM killer instead. Decided
+     * together, so that all ranks exit when any node is too small. */
+    double need = 3.0 * (double)n * sizeof(double) * ranks_on_node;
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (exa_mpi_any(p->comm, phys > 0 && need > phys))
+        exa_input_error("--size %" PRIu64 ": %d rank(s) x 3 arrays of %" PRIu64 " doubles need "
+                        "%.1f GiB on %s, more than its %.1f GiB of memory", n, ranks_on_node, n,
+                        need / (1u << 30), need > phys ? "this node" : "another node",
+                        phys / (1u << 30));
+    return n;
+}
+
+/* Each rank's own best time per kernel (the first, warm-up iteration left out), gathered to rank 0
+ * for the per-rank spread. */
+static void gather_rank_best(struct stream_run *p, const double *local, int ntimes)
+{
+    double own_best[K_COUNT];
+    for (int k = 0; k < p->nk; k++) {
+        own_best[k] = INFINITY;
+        for (int it = 1; it < ntimes; it++)
+            if (local[(size_t)k * ntimes + it] < own_best[k])
+                own_best[k] = local[(size_t)k * ntimes + it];
+    }
+    if (p->rank == 0)
+        p->rank_best = calloc((size_t)p->nranks * p->nk, sizeof *p->rank_best);
+    if (p->rank == 0 && !p->rank_best)
+        exa_fatal(EXA_EXIT_USAGE, "out of memory for %d ranks' timings", p->nranks);
+    MPI_Gather(own_best, p->nk, MPI_DOUBLE, p->rank_best, p->nk, MPI_DOUBLE, 0, p->comm);
+}
+
 int stream_main(int argc, char **argv, const struct stream_backend *backend)
 {
     int provided;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-    exa_cli_init(argv[0]);
+    exa_mpi_cli_init(argv[0]);
 
     struct stream_run run;
     memset(&run, 0, sizeof run);
@@ -174,26 +217,8 @@ int stream_main(int argc, char **argv, const struct stream_backend *backend)
             run.kernels[run.nk++] = k;
     }
 
-    /* Array size: the same on every rank, from the largest cache any node reports. */
-    detect_llc(&run.llc_bytes, &run.llc_instances);
-    uint64_t llc_total = run.llc_bytes * (uint64_t)run.llc_instances;
-    uint64_t n = run.opt.n;
-    if (n == 0)
-        n = llc_total > 0 ? (4 * llc_total + sizeof(double) - 1) / sizeof(double)
-                          : DEFAULT_N_UNKNOWN_LLC;
-    MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_UINT64_T, MPI_MAX, run.comm);
-    run.n = n;
-
-    /* Refuse sizes a node can not hold before touching anything: with overcommit, an allocation
-     * too large would succeed and first touch would bring the OOM killer instead. Decided
-     * together, so that all ranks exit when any node is too small. */
-    double need = 3.0 * (double)n * sizeof(double) * ranks_on_node;
-    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    if (exa_mpi_any(run.comm, phys > 0 && need > phys))
-        exa_input_error("--size %" PRIu64 ": %d rank(s) x 3 arrays of %" PRIu64 " doubles need "
-                        "%.1f GiB on %s, more than its %.1f GiB of memory", n, ranks_on_node, n,
-                        need / (1u << 30), need > phys ? "this node" : "another node",
-                        phys / (1u << 30));
+    run.n = array_size(&run, ranks_on_node);
+    uint64_t n = run.n;
 
     struct exa_counters *counters = exa_counters_open(run.opt.papi);
 
@@ -232,19 +257,7 @@ int stream_main(int argc, char **argv, const struct stream_backend *backend)
     /* The aggregate rate of each execution uses the slowest rank's time. */
     MPI_Allreduce(local, run.times, (int)nsamples, MPI_DOUBLE, MPI_MAX, run.comm);
 
-    /* Each rank's own best time per kernel, for the per-rank spread. */
-    double own_best[K_COUNT];
-    for (int k = 0; k < run.nk; k++) {
-        own_best[k] = INFINITY;
-        for (int it = 1; it < ntimes; it++)
-            if (local[(size_t)k * ntimes + it] < own_best[k])
-                own_best[k] = local[(size_t)k * ntimes + it];
-    }
-    if (run.rank == 0)
-        run.rank_best = calloc((size_t)run.nranks * run.nk, sizeof *run.rank_best);
-    if (run.rank == 0 && !run.rank_best)
-        exa_fatal(EXA_EXIT_USAGE, "out of memory for %d ranks' timings", run.nranks);
-    MPI_Gather(own_best, run.nk, MPI_DOUBLE, run.rank_best, run.nk, MPI_DOUBLE, 0, run.comm);
+    gather_rank_best(&run, local, ntimes);
 
     verify(&run, state, dot);
     stream_check_run_rules(&run);

@@ -3,7 +3,7 @@
 # iterations, --validate), its OSU-style columns and its JSON record.
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exa-comm
-[ -x "$EXA" ] || skip_all "$EXA not built"
+require_bin "$EXA"
 command -v mpirun >/dev/null || skip_all "mpirun not found"
 
 # The host tests (CUDA=1 builds list copy_* tests too, which need a GPU: tests/cuda covers them).

@@ -4,7 +4,7 @@
 # write a record marked invalid. Without the hook the same runs pass (all_tests.t).
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exa-comm
-[ -x "$EXA" ] || skip_all "$EXA not built"
+require_bin "$EXA"
 command -v mpirun >/dev/null || skip_all "mpirun not found"
 export EXA_COMM_TEST_CORRUPT=1
 for t in latency bw bibw mbw_mr allreduce reduce bcast allgather alltoall reduce_scatter allpairs; do

@@ -4,7 +4,7 @@
 # --timeout 2, with a non-zero exit and a message naming the rank that stopped.
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exa-comm
-[ -x "$EXA" ] || skip_all "$EXA not built"
+require_bin "$EXA"
 command -v mpirun >/dev/null || skip_all "mpirun not found"
 
 run_stalled() {  # run_stalled RANK NRANKS TEST ARGS...: sets rc and secs

@@ -16,6 +16,7 @@
 #include "exa_peak.h"
 #include "exa_provenance.h"
 #include "exa_record.h"
+#include "exa_mpi.h"
 
 static json_t *complete_record(void)
 {

@@ -19,6 +19,7 @@
 #include "exa_cli.h"
 #include "exa_counters.h"
 #include "exa_parse.h"
+#include "exa_mpi.h"
 
 static double parse_number(const char *opt, const char *text)
 {
@@ -63,7 +64,7 @@ static double touch(double mib)
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    exa_cli_init(argv[0]);
+    exa_mpi_cli_init(argv[0]);
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 

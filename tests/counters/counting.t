@@ -6,7 +6,8 @@
 # (or measured where a source exists), models give derived figures, and the inventory lists what
 # `exabench sysinfo --counters` shows.
 source "$(dirname "$0")/../lib/tap.sh"
-papi_inventory || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
+require_bin "$TOOLS/counters_probe"
+papi_inventory
 PROBE=$TOOLS/counters_probe
 inventory_has "$PAPI_AVAILABLE" ||
     skip_all "this build has no PAPI (tests/counters/lists.t checks that --papi says so)"

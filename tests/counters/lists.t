@@ -5,7 +5,8 @@
 # native names are recorded unavailable with the component's reason (the table's third column). In
 # a PAPI=0 build every list exits 2 saying so.
 source "$(dirname "$0")/../lib/tap.sh"
-papi_inventory || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
+require_bin "$TOOLS/counters_probe"
+papi_inventory
 PROBE=$TOOLS/counters_probe
 CASES=$EXA_ROOT/tests/data/counters/lists.tsv
 

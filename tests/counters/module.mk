@@ -1,4 +1,5 @@
-# tests/counters: PAPI counters and energy (issue 7, benchmarks/common/exa_counters.c).
+# tests/counters: PAPI counters and energy (issue 7, benchmarks/common/exa_counters*.c; the
+# unit tests include them all through counters_sources.h).
 #   test_counters         unit tests of the PAPI build (name matching, energy scales, counting
 #                         perf_event software events, the report's aggregation); PAPI=1 only
 #   test_counters_disabled  the PAPI build where perf_event is disabled (a container): native

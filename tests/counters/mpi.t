@@ -3,7 +3,8 @@
 # rank order, and sum, min and max agree with them; an unknown event name exits 2 on every rank
 # with one message (rank 0 prints); unavailable events stay unavailable for the whole run.
 source "$(dirname "$0")/../lib/tap.sh"
-papi_inventory || skip_all "counters_probe not built (make BUILD=$BUILD unit-tests)"
+require_bin "$TOOLS/counters_probe"
+papi_inventory
 PROBE=$TOOLS/counters_probe
 inventory_has "$PAPI_AVAILABLE" ||
     skip_all "this build has no PAPI (tests/counters/lists.t checks that --papi says so)"

@@ -10,7 +10,8 @@
 
 #include <sys/stat.h>
 
-#include "exa_counters.c"
+#include "counters_sources.h"
+#include "exa_mpi.h"
 
 /* PAPI and libpfm keep their tables until exit: not leaks of ours (ASan builds). */
 const char *__lsan_default_suppressions(void);
@@ -300,7 +301,7 @@ static void test_energy_per_node(void **state)
     int avail[] = {1, 1, 1};
     char reasons[3][REASON_LEN] = {""};
     double seconds[] = {1.5, 2.0, 1.0};
-    char hosts[3][MPI_MAX_PROCESSOR_NAME] = {"a", "a", "b"};
+    char hosts[3][CTR_HOST_LEN] = {"a", "a", "b"};
     struct gathered g = {.size = 3, .nevents = 1, .values = values, .avail = avail,
                          .reasons = &reasons[0][0], .seconds = seconds, .hosts = &hosts[0][0]};
     exa_counters_energy_efficiency(set, 400);

@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
-#include "exa_counters.c"
+#include "counters_sources.h"
 
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void) { return "leak:libpapi\nleak:libpfm\n"; }

@@ -11,7 +11,8 @@
 
 #undef EXA_HAVE_PAPI
 #define EXA_HAVE_PAPI 0
-#include "exa_counters.c"
+#include "counters_sources.h"
+#include "exa_mpi.h"
 
 static void test_empty_lists_open_nothing(void **state)
 {

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/cuda_lib.sh"
 C=$BIN/exa-comm
-[ -x "$BIN/exa-stream-cuda" ] || skip_all "not built with CUDA=1 (no $BIN/exa-stream-cuda)"
+require_cuda_build "$C" "$TOOLS/cuda_stage"
 
 # Staging, without a GPU: every wrapped MPI call moves the right bytes
 check "staging tool: all wrapped MPI calls stage device buffers" "${MPIRUN[@]}" -n 3 "$TOOLS/cuda_stage"
@@ -20,6 +20,8 @@ output_has "staging off: send/recv check fails" "^FAIL MPI_Send/MPI_Recv\$"
 
 check "--help lists the copy tests" "$C" --help
 output_has "copy_d2d in --help" "copy_d2d"
+expect_exit 2 "-d with an unknown kind lists the CUDA back end's memory" "$C" latency -d nvme
+output_has "this build has: host, cuda" "this build has: host, cuda"
 expect_exit 2 "EXA_COMM_CUDA_AWARE=maybe is refused before any GPU is needed" \
     env EXA_COMM_CUDA_AWARE=maybe "${MPIRUN[@]}" -x EXA_COMM_CUDA_AWARE -n 2 "$C" latency -d cuda -m 8 -i 5 -x 1
 output_has "the message names EXA_COMM_CUDA_AWARE" "EXA_COMM_CUDA_AWARE='maybe'"

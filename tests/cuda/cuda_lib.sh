@@ -1,7 +1,10 @@
 # Shared by tests/cuda/*.t (sourced after tests/lib/tap.sh).
-skip_test() {  # skip_test REASON: one skipped TAP test
-    _tap_n=$((_tap_n + 1))
-    echo "ok $_tap_n # SKIP $1"
+# require_cuda_build FILE...: a build without CUDA=1 skips the whole script (with the reason); in a
+# CUDA=1 build every FILE must be there ("Bail out!" otherwise, as for any missing binary).
+require_cuda_build() {
+    grep -q 'EXA_BUILD_CUDA 1' "$EXA_ROOT/$BUILD/gen/build_info.h" 2>/dev/null ||
+        skip_all "not built with CUDA=1 ($BUILD)"
+    require_bin "$@"
 }
 # gpu_probe PROGRAM ARGS...: runs a GPU program once. Sets GPU=1 when it ran (exit 0), GPU=0 when it
 # said "no CUDA device" and exited 2 (the documented no-device status; that is a passing test),

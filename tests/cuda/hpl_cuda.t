@@ -3,9 +3,9 @@
 # no-device exit, and with a GPU the engine against CBLAS and exa-hpl-cuda's verified runs.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/cuda_lib.sh"
-[ -x "$BIN/exa-stream-cuda" ] || skip_all "not built with CUDA=1 (no $BIN/exa-stream-cuda)"
 E=$TOOLS/cuda_hpl_engine
 H=$BIN/exa-hpl-cuda
+require_cuda_build "$E" "$H"
 
 expect_exit 1 "a failing CUDA call exits 1" "$E" --failing-call cuda
 output_has "it names file, line and call" "hpl_engine_tool.c:[0-9]+: cudaSetDevice\(-1\) failed: "
@@ -25,11 +25,6 @@ else
     skip_test "no CUDA device: DGEMM reference not checked"
 fi
 
-if [ ! -x "$H" ]; then
-    skip_test "exa-hpl-cuda is not built (benchmarks/hpl/cuda/module.mk builds it when exa-hpl has hpl_main)"
-    done_testing
-    exit
-fi
 check "exa-hpl-cuda --help" "$H" --help
 if [ "$GPU" = 0 ]; then
     expect_exit 2 "exa-hpl-cuda without a GPU: exit 2" "${MPIRUN[@]}" -n 2 "$H" -N 200 -NB 32 -P 1 -Q 2

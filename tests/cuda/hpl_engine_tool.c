@@ -22,6 +22,7 @@
 #include "exa_cli.h"
 #include "exa_cuda.h"
 #include "hpl_cuda.h"
+#include "exa_mpi.h"
 
 static unsigned long long state = 0x9E3779B97F4A7C15ull;
 
@@ -112,7 +113,7 @@ static int check_trsm(int m, int n, int pad)
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    exa_cli_init(argv[0]);
+    exa_mpi_cli_init(argv[0]);
     if (argc > 1 && !strcmp(argv[1], "--before-init")) {
         double x = 1, y = 1, z = 1;
         hpl_engine_cublas.gemm_sub(1, 1, 1, &x, 1, &y, 1, &z, 1);

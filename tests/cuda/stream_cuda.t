@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/cuda_lib.sh"
 P=$BIN/exa-stream-cuda
-[ -x "$P" ] || skip_all "not built with CUDA=1 (no $P)"
+require_cuda_build "$P"
 
 check "--help exits 0 without a GPU" "$P" --help
 output_has "--help prints usage" "Usage:"

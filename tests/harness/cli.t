@@ -3,7 +3,7 @@
 # usage errors that exit 2.
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exabench
-[ -x "$EXA" ] || skip_all "exabench not built"
+require_bin "$EXA"
 
 expect_exit 0 "sysinfo prints text" "$EXA" sysinfo
 output_has "text names the CPU model" '^    model: '

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "exa_record.h"
+#include "exa_mpi.h"
 
 /* The entry for this node (EXA_SCREEN_NODE) in a "node1=X,node2=Y" list, or NULL. */
 static const char *for_node(const char *list, char *buf, size_t len)

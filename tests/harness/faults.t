@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exabench
 FAKE=$TOOLS/exa-fake
-[ -x "$EXA" ] && [ -x "$FAKE" ] || skip_all "exabench or exa-fake not built"
+require_bin "$EXA" "$FAKE"
 # A private copy, so that looking for leftover processes sees only this test's.
 cp "$FAKE" "$T/exa-fake-faults" && FAKE=$T/exa-fake-faults
 sed "s|@FAKE@|$FAKE|g" "$EXA_ROOT/tests/data/harness/faults.yaml" >"$T/faults.yaml"

@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 DATA=$EXA_ROOT/tests/data/harness/plan
 EXA=$BIN/exabench
-[ -x "$EXA" ] || skip_all "exabench not built ($EXA)"
+require_bin "$EXA"
 
 # OPENBLAS_CORETYPE depends on this machine's CPU and OpenBLAS (suite_blas_kernels): it is left out
 # of the golden files and checked on its own below.

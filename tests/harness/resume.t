@@ -4,7 +4,7 @@
 # adopted, and a broken one is kept while the new attempt writes under a new name.
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exabench
-[ -x "$EXA" ] && [ -x "$TOOLS/exa-fake" ] || skip_all "exabench or exa-fake not built"
+require_bin "$EXA" "$TOOLS/exa-fake"
 cp "$TOOLS/exa-fake" "$T/exa-fake-resume" && FAKE=$T/exa-fake-resume
 sed "s|@FAKE@|$FAKE|g" "$EXA_ROOT/tests/data/harness/slow.yaml" >"$T/slow.yaml"
 

@@ -4,7 +4,7 @@
 # flagged by median and MAD, the list is written, and `run --screen` excludes them.
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exabench
-[ -x "$EXA" ] && [ -x "$TOOLS/exa-fake" ] || skip_all "exabench or exa-fake not built"
+require_bin "$EXA" "$TOOLS/exa-fake"
 sed "s|@FAKE@|$TOOLS/exa-fake|g" "$EXA_ROOT/tests/data/harness/screen.yaml" >"$T/screen.yaml"
 
 export EXA_FAKE_VALUES="n1=100,n2=98,n3=50,n4=101,n5=99"

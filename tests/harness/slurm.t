@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 EXA=$BIN/exabench
 [ "$(id -u)" -eq 0 ] || skip_all "starting munged, slurmctld and slurmd needs root"
-[ -x "$EXA" ] && [ -x "$TOOLS/exa-fake" ] || skip_all "exabench or exa-fake not built"
+require_bin "$EXA" "$TOOLS/exa-fake"
 CLUSTER=$T/cluster
 export EXA_SLURM_PORT=$((17000 + RANDOM % 2000 * 2))   # two test runs at once do not collide
 chmod 755 "$T"   # munged runs as the munge user, which must reach its socket under $T

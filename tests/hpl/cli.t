@@ -2,7 +2,7 @@
 # exa-hpl's command line, bad input (exit 2 from rank 0 only, no hang), run rules and the record.
 source "$(dirname "$0")/../lib/tap.sh"
 HPL=$BIN/exa-hpl
-[ -x "$HPL" ] || skip_all "exa-hpl not built"
+require_bin "$HPL"
 export EXA_HPL_CALIBRATE_N=0
 R=("${MPIRUN[@]}")
 

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 HPL=$BIN/exa-hpl
 DATA=$EXA_ROOT/tests/data/hpl
-[ -x "$HPL" ] || skip_all "exa-hpl not built"
+require_bin "$HPL"
 export EXA_HPL_CALIBRATE_N=0
 
 declare -A rc_of

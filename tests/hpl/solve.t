@@ -4,8 +4,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 HPL=$BIN/exa-hpl
 REF=$TOOLS/hpl-ref
-[ -x "$HPL" ] || skip_all "exa-hpl not built"
-[ -x "$REF" ] || skip_all "hpl-ref test tool not built"
+require_bin "$HPL" "$REF"
 export EXA_HPL_CALIBRATE_N=0
 
 # solve_case GRID N NB [EXTRA OPTIONS...]: run, then compare x with LAPACKE_dgesv

@@ -1,6 +1,7 @@
 # TAP helpers for the end-to-end tests (source it from a tests/*/*.t bash script).
 #   ok COND_EXIT_CODE "description"      expect_exit CODE "description" CMD...
 #   check "description" CMD...           skip_all "reason"        done_testing
+#   skip_test "reason"                   require_bin FILE... (a missing binary is "Bail out!")
 # Each test runs in its own scratch folder ($T), removed at exit unless KEEP_TMP=1.
 set -u
 EXA_ROOT=${EXA_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -53,6 +54,16 @@ PY
     ok $rc "$1"
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+skip_test() {  # skip_test REASON: one skipped test, with its reason, on a TAP SKIP line
+    _tap_n=$((_tap_n + 1))
+    echo "ok $_tap_n # SKIP $1"
+}
+require_bin() {  # require_bin FILE...: a program the test needs is missing: "Bail out!", never a skip
+    local f
+    for f in "$@"; do
+        [ -x "$f" ] || { echo "Bail out! $f is missing: run 'make BUILD=$BUILD all unit-tests' first"; exit 1; }
+    done
+}
 done_testing() { echo "1..$_tap_n"; [ $_tap_failed -eq 0 ]; }
 # PAPI's view of this machine (counters_probe --inventory) for the counters tests: papi_inventory
 # writes $T/inv.json (false when the probe is not built); inventory_has EXPR evaluates a Python

@@ -4,9 +4,7 @@ GEN=$TOOLS/report-gen
 FORGE=$TOOLS/report-forge
 EXA=$BIN/exabench
 DATA=$EXA_ROOT/tests/data/report
-for tool in "$GEN" "$FORGE" "$EXA"; do
-    [ -x "$tool" ] || { echo "Bail out! $tool is missing: run 'make all unit-tests' first"; exit 1; }
-done
+require_bin "$GEN" "$FORGE" "$EXA"
 export EXA_GNUPLOT=${EXA_GNUPLOT:-gnuplot}
 
 gen() {  # gen DIR ARGS...: a synthetic results folder

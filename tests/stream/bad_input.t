@@ -3,9 +3,7 @@
 # main cases under mpirun with 1 and 2 ranks (no rank left hanging). The cases are the table
 # tests/data/stream/bad_input.tsv.
 source "$(dirname "$0")/../lib/tap.sh"
-if [ ! -x "$BIN/exa-stream" ]; then
-    echo "# $BIN/exa-stream not built"; ok 1 "exa-stream is built"; done_testing; exit 1
-fi
+require_bin "$BIN/exa-stream"
 TABLE=$EXA_ROOT/tests/data/stream/bad_input.tsv
 
 while IFS=$'\t' read -r -u 3 args want pattern rank_counts; do

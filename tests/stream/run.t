@@ -2,14 +2,9 @@
 # exa-stream end to end under mpirun with 1, 2 and 4 ranks: exit 0, the McCalpin table, PASSED,
 # and a record that exa_record_validate accepts and that carries every kernel's samples.
 source "$(dirname "$0")/../lib/tap.sh"
-if [ ! -x "$BIN/exa-stream" ]; then
-    echo "# $BIN/exa-stream not built"; ok 1 "exa-stream is built"; done_testing; exit 1
-fi
+require_bin "$BIN/exa-stream"
 VALIDATE=$TOOLS/stream-validate-record
-if [ ! -x "$VALIDATE" ]; then
-    echo "# $VALIDATE not built (make unit-tests)"; ok 1 "stream-validate-record is built"
-    done_testing; exit 1
-fi
+require_bin "$VALIDATE"
 
 for ranks in 1 2 4; do
     rec=$T/r$ranks.json

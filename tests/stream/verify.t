@@ -3,14 +3,9 @@
 # EXA_STREAM_TEST_CORRUPT=1) gives FAILED, exit 1 and a record marked invalid; arrays smaller
 # than 4x the last-level cache are reported NON-COMPLIANT in the text and the record.
 source "$(dirname "$0")/../lib/tap.sh"
-if [ ! -x "$BIN/exa-stream" ]; then
-    echo "# $BIN/exa-stream not built"; ok 1 "exa-stream is built"; done_testing; exit 1
-fi
+require_bin "$BIN/exa-stream"
 VALIDATE=$TOOLS/stream-validate-record
-if [ ! -x "$VALIDATE" ]; then
-    echo "# $VALIDATE not built (make unit-tests)"; ok 1 "stream-validate-record is built"
-    done_testing; exit 1
-fi
+require_bin "$VALIDATE"
 
 for ranks in 1 2; do
     rec=$T/bad$ranks.json

@@ -1,4 +1,5 @@
-/* exa-comm: entry point. Parses the command line (options.c), checks the job against the test,
+/* exa-comm's driver entry, comm_main(), which each main calls with its back end (main_cpu.c,
+ * cuda/main_cuda.c). Parses the command line (options.c), checks the job against the test,
  * starts the watchdog, runs the test (the shared sweep in driver.c, or the test's own run for
  * allpairs) and returns 0, 1 (validation failed) or 2 (bad usage or input). */
 #include "comm.h"
@@ -21,7 +22,7 @@ static int env_int(const char *name, int fallback)
     return *end ? fallback : (int)x;
 }
 
-int main(int argc, char **argv)
+int comm_main(int argc, char **argv, const struct comm_backend *backend)
 {
     struct comm_ctx c;
     int on_node, node_index, status;
@@ -30,7 +31,8 @@ int main(int argc, char **argv)
      * the 8-byte ping-pong about 20% slower on the development machine. The watchdog thread makes
      * no MPI call but MPI_Abort, when it ends the job (see watchdog.c). */
     MPI_Init(&argc, &argv);
-    exa_cli_init(argv[0]);
+    comm_set_backend(backend);
+    exa_mpi_cli_init(argv[0]);
     memset(&c, 0, sizeof c);
     comm_options_parse(argc, argv, &c.opt, &c.test);
     c.comm = MPI_COMM_WORLD;
