@@ -222,8 +222,8 @@ static inline void hpl_sampler_mark(struct hpl_sampler *s, int k, double now)
     if (s->next <= s->ngroups && k == s->first[s->next])
         s->t[s->next++] = now;
 }
-/* Collective over the grid: the longest duration of each group over the ranks goes to grid
- * rank 0, which keeps it with the groups' modelled work for hpl_samples_last(). */
+/* Collective over the grid: the mean and the longest duration of each group over the ranks go to
+ * grid rank 0, which keeps them with the groups' modelled work for hpl_samples_last(). */
 void hpl_sampler_end(struct hpl_sampler *s, const struct hpl_grid *g);
 
 /* The samples of this process's last factorisation, on grid rank 0 (NULL elsewhere, or before
@@ -232,7 +232,8 @@ struct hpl_rate_samples {
     int n, nb, p, q, ngroups;
     int first[HPL_SAMPLE_GROUPS + 1];          /* as hpl_sample_groups */
     double flops[HPL_SAMPLE_GROUPS];           /* modelled flops of the group */
-    double seconds[HPL_SAMPLE_GROUPS];         /* the longest of the ranks' durations */
+    double seconds[HPL_SAMPLE_GROUPS];         /* the mean of the ranks' durations */
+    double seconds_max[HPL_SAMPLE_GROUPS];     /* the longest of them */
     double trailing_fraction[HPL_SAMPLE_GROUPS]; /* rows left after the group / N */
     int eligible[HPL_SAMPLE_GROUPS];           /* the group is a sample */
     int filled;

@@ -228,24 +228,27 @@ static json_t *phase_json(const double *phases, int np, int ph)
 
 static json_t *update_samples_json(const struct hpl_rate_samples *s)
 {
-    json_t *values = json_array(), *frac = json_array(), *secs = json_array(), *fl = json_array(),
-           *first = json_array(), *panels = json_array();
+    json_t *values = json_array(), *frac = json_array(), *secs = json_array(), *smax = json_array(),
+           *fl = json_array(), *first = json_array(), *panels = json_array();
     double rates[HPL_SAMPLE_GROUPS], total = 0, covered = 0, tail_flops = 0, tail_s = 0;
     size_t n = 0;
     int tail_groups = 0;
     for (int i = 0; i < s->ngroups; i++) {
         total += s->flops[i];
         covered += s->seconds[i];
-        if (!s->eligible[i] || !(s->seconds[i] > 0)) {
+        if (!s->eligible[i]) {
             tail_groups++;
             tail_flops += s->flops[i];
             tail_s += s->seconds[i];
             continue;
         }
+        if (!(s->seconds[i] > 0))
+            continue; /* no rate (a clock that did not move): not a sample */
         rates[n++] = s->flops[i] / s->seconds[i] / 1e9;
         json_array_append_new(values, json_real(rates[n - 1]));
         json_array_append_new(frac, json_real(s->trailing_fraction[i]));
         json_array_append_new(secs, json_real(s->seconds[i]));
+        json_array_append_new(smax, json_real(s->seconds_max[i]));
         json_array_append_new(fl, json_real(s->flops[i]));
         json_array_append_new(first, json_integer(s->first[i]));
         json_array_append_new(panels, json_integer(s->first[i + 1] - s->first[i]));
@@ -254,7 +257,7 @@ static json_t *update_samples_json(const struct hpl_rate_samples *s)
     snprintf(rule, sizeof rule,
              "groups of whole panels, each the fewest holding >= 1/%d of the LU's modelled flops "
              "(cut by N and NB alone); a group is a sample when the trailing matrix after it has "
-             ">= %g N rows; time = the longest rank's duration of the group",
+             ">= %g N rows; time = the mean over the ranks of each rank's duration of the group",
              HPL_SAMPLE_GROUPS, HPL_SAMPLE_TRAILING_MIN);
     json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "unit", "Gflop/s",
                           "rule", rule, "model",
@@ -262,6 +265,7 @@ static json_t *update_samples_json(const struct hpl_rate_samples *s)
                           "all groups sum to 2/3 N^3 - 1/2 N^2 - 1/6 N",
                           "values", values, "trailing_fraction", frac, "seconds", secs, "flops", fl,
                           "first_panel", first, "panels", panels);
+    json_object_set_new(o, "seconds_max", smax);
     json_object_set_new(o, "count", json_integer((json_int_t)n));
     struct exa_stats st;
     if (exa_stats_compute(rates, n, &st) == 0) {
