@@ -9,9 +9,11 @@ HPL=$BIN/exa-hpl
 export EXA_HPL_CALIBRATE_N=0
 R=("${MPIRUN[@]}")
 
-# checks_for FILE N NB: the record's samples against the rule and the model
+# checks_for FILE N NB WHAT [median]: the record's samples against the rule and the model, and
+# with "median" their median against the run's Gflop/s (only for runs of N >= 2000: the smaller
+# ones last a few scheduler time slices on a shared machine, and their samples show it)
 checks_for() {
-    local f=$1 n=$2 nb=$3 what=$4
+    local f=$1 n=$2 nb=$3 what=$4 median=${5:-}
     local s="r['results']['update_rate_samples']"
     json_true "$what: samples present, positive, in Gflop/s, enough for compare (>= 4)" "$f" \
         "$s['unit']=='Gflop/s' and $s['count']==len($s['values'])>=4 and all(v>0 for v in $s['values']) and all(t>0 for t in $s['seconds'])"
@@ -29,7 +31,7 @@ checks_for() {
         "$s['first_panel'][0]==0 and all($s['first_panel'][i+1]==$s['first_panel'][i]+$s['panels'][i] for i in range($s['count']-1)) and all(abs(tf-($n-(p0+k)*$nb)/$n)<1e-12 for tf,p0,k in zip($s['trailing_fraction'],$s['first_panel'],$s['panels']))"
     json_true "$what: samples' time within the run's (means over ranks)" "$f" \
         "sum($s['seconds'])<=$s['covered_s']<=r['results']['time_s']*1.001 and all(a<=b*(1+1e-12) for a,b in zip($s['seconds'],$s['seconds_max']))"
-    json_true "$what: median within 0.5x-2x of the run's Gflop/s" "$f" \
+    [ "$median" = median ] && json_true "$what: median within 0.5x-2x of the run's Gflop/s" "$f" \
         "0.5 <= $s['median']/r['results']['gflops'] <= 2"
     json_true "$what: metric update_rate = median, samples = the values, higher is better" "$f" \
         "r['metrics']['update_rate']['unit']=='Gflop/s' and r['metrics']['update_rate']['direction']=='higher' and r['metrics']['update_rate']['samples']==$s['values'] and r['metrics']['update_rate']['value']==$s['median']"
@@ -39,12 +41,12 @@ checks_for() {
 
 for grid in 1x1 1x2 2x2; do
     p=${grid%x*} q=${grid#*x}
-    expect_exit 0 "$grid N=2400 NB=96 with a record" "${R[@]}" -np $((p * q)) "$HPL" -N 2400 --nb 96 \
+    expect_exit 0 "$grid N=3000 NB=128 with a record" "${R[@]}" -np $((p * q)) "$HPL" -N 3000 --nb 128 \
         -P "$p" -Q "$q" --json "$T/s$grid.json"
     output_has "$grid: the samples summarised in the text output" \
         "^exa-hpl: [0-9]+ within-run rate samples .* median [0-9.]+e[+-][0-9]+ Gflop/s"
     json_true "$grid: a valid record" "$T/s$grid.json" "r['valid'] is True and r['verification']['passed'] is True"
-    checks_for "$T/s$grid.json" 2400 96 "$grid"
+    checks_for "$T/s$grid.json" 3000 128 "$grid" median
 done
 
 # NB does not divide N, and the default NB
