@@ -24,17 +24,18 @@
  * ranks' durations, i.e. the time between the ranks' average arrivals at its two boundaries
  * (clock offsets between nodes cancel in each rank's duration). The mean and not the longest:
  * with look-ahead the ranks reach a boundary at staggered times, and the longest durations of
- * successive groups each pick up the stagger, so they add up to more than the run (by ~20% at
- * N=6000 on 1 x 2 here); the means add up to the ranks' mean factorisation time. The longest is
- * kept beside. Two MPI_Reduce of HPL_SAMPLE_GROUPS doubles after the factorisation and the solve
- * are the only communication. */
+ * successive groups each pick up the stagger, so they can add up to more than the run (5-40%
+ * more in runs of N=6000-8000 on 1 x 2 here); the means add up to the ranks' mean
+ * factorisation time. The longest is kept beside. Two MPI_Reduce of HPL_SAMPLE_GROUPS doubles
+ * after the factorisation and the solve are the only communication. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "exa_timer.h"
 #include "hpl.h"
 
-/* Flops of eliminating the last M columns' worth of rows: sum over m = 0 .. M-1 of m + 2 m^2. */
+/* The flops of the last mm columns of an LU (column i has m = N - i - 1 rows below the diagonal):
+ * the sum over m = 0 .. mm-1 of m + 2 m^2. Long double: exact far beyond 2^53 flops. */
 static long double lu_tail_flops(long double mm)
 {
     return mm * (mm - 1) * (4 * mm + 1) / 6;
