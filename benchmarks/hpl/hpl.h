@@ -10,6 +10,7 @@
  *   hpl_pdgesv.c     the LU driver loop with look-ahead of depth 0 or 1
  *   hpl_solve.c      distributed back substitution
  *   hpl_residual.c   the residual check on the regenerated A and b
+ *   hpl_samples.c    within-run samples: the rate of groups of steps over their modelled flops
  *   hpl_dat.c        the HPL.dat reader
  *   hpl_options.c    the command line: usage, parsing, the table of HPL.dat overrides
  *   hpl_runs.c       the run list (HPL's cross product), N from memory, grid and memory checks
@@ -191,6 +192,58 @@ void hpl_update(const struct hpl_engine *eng, const struct hpl_panel *pan, const
 /* Factors [A b] in place (b becomes L^-1 P b) and solves; x lands in m->x. Returns m->info. */
 int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_algo *algo,
                const struct hpl_engine *eng, struct hpl_times *t);
+
+/* ---------------------------------------------------------------- samples (hpl_samples.c) */
+/* The factorisation is cut into groups of whole panels by N and NB alone: each group is the
+ * smallest run of panels holding at least 1/HPL_SAMPLE_GROUPS of the LU's modelled flops (the
+ * last takes the rest). A group is a sample when the trailing matrix left after it has at least
+ * HPL_SAMPLE_TRAILING_MIN * N rows; the tail is recorded but is no sample. */
+#define HPL_SAMPLE_GROUPS 64
+#define HPL_SAMPLE_TRAILING_MIN 0.25
+
+/* Modelled flops of eliminating columns j0..j1-1 of an n x n LU (column i: m + 2 m^2 with
+ * m = n - i - 1), and of the whole LU (2/3 n^3 - 1/2 n^2 - 1/6 n). */
+double hpl_lu_flops_cols(int n, int j0, int j1);
+double hpl_lu_flops(int n);
+/* The groups: group g is panels first[g] .. first[g+1]-1; first needs HPL_SAMPLE_GROUPS + 1
+ * entries. Returns the number of groups (0 for n or nb <= 0). */
+int hpl_sample_groups(int n, int nb, int *first);
+/* Whether the group ending before panel end_panel is a sample (the rule above). */
+int hpl_sample_is_eligible(int n, int nb, int end_panel);
+
+/* One rank's clock readings at the group boundaries, taken by the driver (hpl_pdgesv.c). */
+struct hpl_sampler {
+    int n, nb, ngroups;
+    int first[HPL_SAMPLE_GROUPS + 1];
+    double t[HPL_SAMPLE_GROUPS + 1];
+    int next;   /* the next boundary to read */
+};
+/* Computes the groups and reads the clock: the start of group 0. */
+void hpl_sampler_begin(struct hpl_sampler *s, int n, int nb);
+/* At the top of iteration k of the driver (k = number of panels at the end): reads the clock
+ * when k starts a group. No communication. */
+static inline void hpl_sampler_mark(struct hpl_sampler *s, int k, double now)
+{
+    if (s->next <= s->ngroups && k == s->first[s->next])
+        s->t[s->next++] = now;
+}
+/* Collective over the grid: the mean and the longest duration of each group over the ranks go to
+ * grid rank 0, which keeps them with the groups' modelled work for hpl_samples_last(). */
+void hpl_sampler_end(struct hpl_sampler *s, const struct hpl_grid *g);
+
+/* The samples of this process's last factorisation, on grid rank 0 (NULL elsewhere, or before
+ * any): what the record writer (hpl_output.c) reads. */
+struct hpl_rate_samples {
+    int n, nb, p, q, ngroups;
+    int first[HPL_SAMPLE_GROUPS + 1];          /* as hpl_sample_groups */
+    double flops[HPL_SAMPLE_GROUPS];           /* modelled flops of the group */
+    double seconds[HPL_SAMPLE_GROUPS];         /* the mean of the ranks' durations */
+    double seconds_max[HPL_SAMPLE_GROUPS];     /* the longest of them */
+    double trailing_fraction[HPL_SAMPLE_GROUPS]; /* rows left after the group / N */
+    int eligible[HPL_SAMPLE_GROUPS];           /* the group is a sample */
+    int filled;
+};
+const struct hpl_rate_samples *hpl_samples_last(void);
 
 /* ---------------------------------------------------------------- solve (hpl_solve.c) */
 /* Back substitution U x = y on the grid; x for my local columns goes to m->x. */

@@ -9,6 +9,7 @@
 #include "exa_cli.h"
 #include "exa_hplmodel.h"
 #include "exa_record.h"
+#include "exa_stats.h"
 #include "hpl_driver.h"
 
 const char *const hpl_phase_names[HPL_PH_COUNT] = {"panel", "broadcast", "swap", "update",
@@ -104,6 +105,27 @@ void hpl_print_banner(const struct hpl_options *o, const struct hpl_dat *dat,
     fflush(f);
 }
 
+/* The within-run samples of this run (hpl_samples.c), or NULL when the last factorisation on this
+ * process was not this run's (or this is not grid rank 0). */
+static const struct hpl_rate_samples *run_samples(const struct hpl_run *run)
+{
+    const struct hpl_rate_samples *s = hpl_samples_last();
+    if (!s || s->n != run->n || s->p != run->p || s->q != run->q ||
+        s->nb != (run->nb < run->n ? run->nb : run->n))
+        return NULL;
+    return s;
+}
+
+/* The rates of the samples (Gflop/s), in group order; returns their count. */
+static size_t sample_rates(const struct hpl_rate_samples *s, double *out)
+{
+    size_t n = 0;
+    for (int i = 0; s && i < s->ngroups; i++)
+        if (s->eligible[i] && s->seconds[i] > 0)
+            out[n++] = s->flops[i] / s->seconds[i] / 1e9;
+    return n;
+}
+
 static void fmt_time(time_t t, char *buf, size_t len)
 {
     struct tm tm;
@@ -137,6 +159,14 @@ void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
         }
         fprintf(f, "\n");
     }
+    double rates[HPL_SAMPLE_GROUPS];
+    size_t nrates = sample_rates(run_samples(run), rates);
+    struct exa_stats st;
+    if (nrates > 0 && exa_stats_compute(rates, nrates, &st) == 0)
+        fprintf(f, "exa-hpl: %zu within-run rate samples (groups of steps, trailing >= %g N): "
+                   "median %.3e Gflop/s, spread (CV) %.1f%%\n",
+                nrates, HPL_SAMPLE_TRAILING_MIN, st.median,
+                st.mean > 0 ? 100.0 * st.stddev / st.mean : 0.0);
     double cores = (double)run->p * run->q * o->threads;
     if (o->calibrated > 0)
         fprintf(f, "exa-hpl: %.1f%% of the calibrated dgemm peak (%.1f Gflop/s per core x %.0f "
@@ -195,6 +225,64 @@ static json_t *phase_json(const double *phases, int np, int ph)
             mx = v;
     }
     return json_pack("{s:f, s:f, s:o}", "max", mx, "mean", np ? sum / np : 0.0, "per_rank", per);
+}
+
+static json_t *update_samples_json(const struct hpl_rate_samples *s)
+{
+    json_t *values = json_array(), *frac = json_array(), *secs = json_array(), *smax = json_array(),
+           *fl = json_array(), *first = json_array(), *panels = json_array();
+    double rates[HPL_SAMPLE_GROUPS], total = 0, covered = 0, tail_flops = 0, tail_s = 0;
+    size_t n = 0;
+    int tail_groups = 0;
+    for (int i = 0; i < s->ngroups; i++) {
+        total += s->flops[i];
+        covered += s->seconds[i];
+        if (!s->eligible[i]) {
+            tail_groups++;
+            tail_flops += s->flops[i];
+            tail_s += s->seconds[i];
+            continue;
+        }
+        if (!(s->seconds[i] > 0))
+            continue; /* no rate (a clock that did not move): not a sample */
+        rates[n++] = s->flops[i] / s->seconds[i] / 1e9;
+        json_array_append_new(values, json_real(rates[n - 1]));
+        json_array_append_new(frac, json_real(s->trailing_fraction[i]));
+        json_array_append_new(secs, json_real(s->seconds[i]));
+        json_array_append_new(smax, json_real(s->seconds_max[i]));
+        json_array_append_new(fl, json_real(s->flops[i]));
+        json_array_append_new(first, json_integer(s->first[i]));
+        json_array_append_new(panels, json_integer(s->first[i + 1] - s->first[i]));
+    }
+    char rule[320];
+    snprintf(rule, sizeof rule,
+             "groups of whole panels, each the fewest holding >= 1/%d of the LU's modelled flops "
+             "(cut by N and NB alone); a group is a sample when the trailing matrix after it has "
+             ">= %g N rows; time = the mean over the ranks of each rank's duration of the group",
+             HPL_SAMPLE_GROUPS, HPL_SAMPLE_TRAILING_MIN);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "unit", "Gflop/s",
+                          "rule", rule, "model",
+                          "column i of the N x N LU: m + 2 m^2 flops, m = N - i - 1; "
+                          "all groups sum to 2/3 N^3 - 1/2 N^2 - 1/6 N",
+                          "values", values, "trailing_fraction", frac, "seconds", secs, "flops", fl,
+                          "first_panel", first, "panels", panels);
+    json_object_set_new(o, "seconds_max", smax);
+    json_object_set_new(o, "count", json_integer((json_int_t)n));
+    struct exa_stats st;
+    if (exa_stats_compute(rates, n, &st) == 0) {
+        json_object_set_new(o, "median", json_real(st.median));
+        json_object_set_new(o, "mean", json_real(st.mean));
+        json_object_set_new(o, "cv", json_real(st.mean > 0 ? st.stddev / st.mean : 0));
+        json_object_set_new(o, "min", json_real(st.min));
+        json_object_set_new(o, "max", json_real(st.max));
+    }
+    json_object_set_new(o, "groups", json_integer(s->ngroups));
+    json_object_set_new(o, "model_flops_total", json_real(total));
+    json_object_set_new(o, "covered_s", json_real(covered));
+    json_object_set_new(o, "tail", json_pack("{s:i, s:f, s:f, s:f}", "groups", tail_groups,
+                                             "flops", tail_flops, "seconds", tail_s, "gflops",
+                                             tail_s > 0 ? tail_flops / tail_s / 1e9 : 0.0));
+    return o;
 }
 
 /* The record's "parameters": the run's inputs and its algorithm variant. */
@@ -333,10 +421,18 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
     }
     double nominal, calibrated;
     json_object_set_new(res, "rpeak", rpeak_json(o, r, cores, &nominal, &calibrated));
+    const struct hpl_rate_samples *smp = run_samples(run);
+    if (smp)
+        json_object_set_new(res, "update_rate_samples", update_samples_json(smp));
 
     double g = r->gflops, t = r->time;
     exa_record_add_metric(rec, "gflops", g, "Gflop/s", EXA_HIGHER_IS_BETTER, &g, 1);
     exa_record_add_metric(rec, "time", t, "s", EXA_LOWER_IS_BETTER, &t, 1);
+    double rates[HPL_SAMPLE_GROUPS];
+    size_t nrates = sample_rates(smp, rates);
+    if (nrates > 0)
+        exa_record_add_metric(rec, "update_rate", exa_median(rates, nrates), "Gflop/s",
+                              EXA_HIGHER_IS_BETTER, rates, nrates);
     if (calibrated > 0)
         exa_record_set_expected(rec, "gflops", calibrated, "calibrated dgemm x grid cores");
     else if (nominal > 0)

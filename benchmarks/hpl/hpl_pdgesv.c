@@ -10,7 +10,9 @@
  *   4. update the rest of my trailing columns with DGEMM, in chunks, moving the pending
  *      broadcasts along between chunks.
  * With DEPTH 0, panel k+1 is factored and broadcast only after the whole update of step 4.
- * Two panel buffers alternate: panel k is read while panel k+1 is being filled. */
+ * Two panel buffers alternate: panel k is read while panel k+1 is being filled.
+ * The clock is read at the top of the iterations that start a group of steps (hpl_samples.c),
+ * without synchronisation; the groups' durations meet on grid rank 0 after the solve. */
 #include <stdlib.h>
 
 #include "exa_timer.h"
@@ -32,8 +34,10 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
         {.req = MPI_REQUEST_NULL, .rreq = MPI_REQUEST_NULL, .sreq = sreq + g->q + 1, .arrived = 1},
     };
     double tp;
+    struct hpl_sampler smp;
 
     m->info = -1;
+    hpl_sampler_begin(&smp, n, nb);
     hpl_panel_setup(&pan[0], m, g, 0, pbuf);
     if (pan[0].root) {
         tp = exa_now();
@@ -45,6 +49,7 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
     for (int k = 0; k < nblk; k++) {
         struct hpl_panel *cur = &pan[k % 2], *nxt = &pan[(k + 1) % 2];
         int have_next = k + 1 < nblk;
+        hpl_sampler_mark(&smp, k, exa_now());
 
         if (!cur->root) {
             tp = exa_now();
@@ -95,6 +100,7 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
             hpl_bcast_start(nxt, g, algo->bcast);
         }
     }
+    hpl_sampler_mark(&smp, nblk, exa_now());
     hpl_bcast_finish(&pan[0], g);
     hpl_bcast_finish(&pan[1], g);
     hpl_swap_ws_free(&ws);
@@ -106,5 +112,6 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
         hpl_pdtrsv(m, g);
         t->phase[HPL_PH_SOLVE] += exa_now() - ts;
     }
+    hpl_sampler_end(&smp, g);
     return m->info;
 }

@@ -1,5 +1,6 @@
-/* Unit tests for exa-hpl's building blocks: block-cyclic index arithmetic, the generator and the
- * HPL.dat reader (the end-to-end cases are in hpl_dat.t and tests/data/hpl/). */
+/* Unit tests for exa-hpl's building blocks: block-cyclic index arithmetic, the generator, the
+ * HPL.dat reader (the end-to-end cases are in hpl_dat.t and tests/data/hpl/) and the work model
+ * and groups of the within-run rate samples (the end-to-end cases are in samples.t). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -178,12 +179,88 @@ static void test_dat_errors(void **state)
     assert_int_equal(parse_with(30, "", 1, err, sizeof err), 0);
 }
 
+/* The LU flop model against a column-by-column count in integers, and against the closed form. */
+static void test_lu_flop_model(void **state)
+{
+    (void)state;
+    static const int ns[] = {1, 2, 3, 7, 97, 1000, 2001, 8000};
+    for (size_t t = 0; t < sizeof ns / sizeof ns[0]; t++) {
+        int n = ns[t];
+        unsigned long long sum = 0;
+        for (int i = 0; i < n; i++) {
+            unsigned long long m = (unsigned long long)(n - i - 1);
+            sum += m + 2 * m * m;
+        }
+        assert_true(hpl_lu_flops(n) == (double)sum);
+        double nn = n, closed = 2.0 / 3 * nn * nn * nn - 0.5 * nn * nn - nn / 6;
+        assert_true(fabs(hpl_lu_flops(n) - closed) <= 1e-12 * closed + 1e-9);
+        /* columns split anywhere add up */
+        int cut = n / 3;
+        assert_true(hpl_lu_flops_cols(n, 0, cut) + hpl_lu_flops_cols(n, cut, n) == (double)sum);
+    }
+    assert_true(hpl_lu_flops_cols(100, 50, 50) == 0);
+    assert_true(hpl_lu_flops_cols(100, 60, 40) == 0);
+    assert_true(hpl_lu_flops_cols(100, 90, 500) == hpl_lu_flops_cols(100, 90, 100));
+    /* at scale, still 2/3 N^3 to 1e-12 */
+    double big = 2000000, closed = 2.0 / 3 * big * big * big - 0.5 * big * big - big / 6;
+    assert_true(fabs(hpl_lu_flops(2000000) - closed) <= 1e-12 * closed);
+}
+
+/* The groups: whole panels, contiguous, each the fewest holding 1/HPL_SAMPLE_GROUPS of the work,
+ * together the whole LU; the samples are a prefix ending where the trailing matrix drops below
+ * HPL_SAMPLE_TRAILING_MIN N, so the tail is never one. */
+static void test_sample_groups(void **state)
+{
+    (void)state;
+    static const int cases[][2] = {{1, 1},      {1, 64},     {40, 64},    {97, 16},   {2000, 192},
+                                   {2400, 96},  {8000, 192}, {8000, 32},  {6000, 1},  {100000, 256},
+                                   {200000, 384}, {5, 100}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        int n = cases[t][0], nb0 = cases[t][1], nb = nb0 < n ? nb0 : n;
+        int nblk = (n + nb - 1) / nb, first[HPL_SAMPLE_GROUPS + 1];
+        int ng = hpl_sample_groups(n, nb, first);
+        assert_true(ng >= 1 && ng <= HPL_SAMPLE_GROUPS);
+        assert_int_equal(first[0], 0);
+        assert_int_equal(first[ng], nblk);
+        double total = hpl_lu_flops(n), share = total / HPL_SAMPLE_GROUPS, sum = 0;
+        int samples = 0, last_sample = -1;
+        for (int g = 0; g < ng; g++) {
+            assert_true(first[g + 1] > first[g]);
+            double w = hpl_lu_flops_cols(n, first[g] * nb, first[g + 1] * nb);
+            double w_less = hpl_lu_flops_cols(n, first[g] * nb, (first[g + 1] - 1) * nb);
+            sum += w;
+            if (g < ng - 1) {
+                assert_true(w >= share);       /* enough work */
+                assert_true(w_less < share);   /* and no more panels than that takes */
+            }
+            int e = hpl_sample_is_eligible(n, nb, first[g + 1]);
+            long long trailing = (long long)n - (long long)first[g + 1] * nb;
+            assert_int_equal(e, trailing >= HPL_SAMPLE_TRAILING_MIN * n);
+            if (e) {
+                assert_int_equal(last_sample, g - 1); /* a prefix */
+                last_sample = g;
+                samples++;
+            }
+        }
+        assert_true(fabs(sum - total) <= 1e-12 * total);
+        assert_false(hpl_sample_is_eligible(n, nb, first[ng])); /* the tail never is */
+        if (n >= 2000 && nb <= 192)
+            assert_true(samples >= 4); /* enough for compare's test at alpha 0.05 */
+        if (n >= 100000)
+            assert_true(samples >= 40); /* whole panels overshoot the share: fewer than 64 */
+    }
+    int first[HPL_SAMPLE_GROUPS + 1];
+    assert_int_equal(hpl_sample_groups(0, 16, first), 0);
+    assert_int_equal(hpl_sample_groups(16, 0, first), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numroc_partition), cmocka_unit_test(test_index_roundtrip),
         cmocka_unit_test(test_generator),        cmocka_unit_test(test_dat_sample),
-        cmocka_unit_test(test_dat_errors),
+        cmocka_unit_test(test_dat_errors),       cmocka_unit_test(test_lu_flop_model),
+        cmocka_unit_test(test_sample_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
