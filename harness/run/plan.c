@@ -35,262 +35,142 @@ static struct run *new_run(struct plan *p)
     return r;
 }
 
-/* One run of entry e at the given scale with the given varying part. */
-struct variant {
-    uint64_t n, nb, size;
-    long p, q;
-    const char *test;
-    int several_nb;
+/* The planner's side of a kind_step: the plan runs are added to. */
+struct planner {
+    struct plan *plan;
 };
 
-static void fill_run(const struct suite *s, const struct bench_entry *e, struct run *r, long nodes,
-                     long ranks, long rpn, const struct variant *v, int rep)
+/* Appends " x2 threads", " on 2 nodes", " rep 1/3" and their slug forms: what every kind shares. */
+static void run_suffixes(const struct bench_entry *e, long nodes, int rep, char *slug, size_t sl,
+                         char *label, size_t ll)
 {
-    r->entry = e;
-    r->benchmark = bench_kind_name(e->kind);
-    r->nodes = nodes;
-    r->ranks = ranks;
-    r->ranks_per_node = rpn;
-    r->threads_per_rank = e->threads_per_rank;
-    r->repetition = rep;
-    r->timeout = e->timeout;
-    r->parameters = json_object();
+    size_t l = strlen(slug), m = strlen(label);
+    if (e->threads_per_rank > 1) {
+        l += (size_t)snprintf(slug + l, sl - l, "-%ldt", e->threads_per_rank);
+        m += (size_t)snprintf(label + m, ll - m, " x%ld threads", e->threads_per_rank);
+    }
+    if (nodes > 1 || e->scale_by_nodes) {
+        l += (size_t)snprintf(slug + l, sl - l, "-%ldn", nodes);
+        m += (size_t)snprintf(label + m, ll - m, " on %ld node%s", nodes, nodes > 1 ? "s" : "");
+    }
+    if (e->repetitions > 1) {
+        snprintf(slug + l, sl - l, "-rep%d", rep);
+        snprintf(label + m, ll - m, " rep %d/%ld", rep, e->repetitions);
+    }
+}
+
+static void run_env(const struct suite *s, const struct bench_entry *e, struct run *r)
+{
     envlist_merge(&r->env, &s->env);
     envlist_merge(&r->env, &e->env);
     char tpr[32];
     snprintf(tpr, sizeof tpr, "%ld", e->threads_per_rank);
     if (!envlist_get(&r->env, "OMP_NUM_THREADS"))
         envlist_set(&r->env, "OMP_NUM_THREADS", tpr);
-    if (e->kind == BENCH_HPL && !envlist_get(&r->env, "OPENBLAS_NUM_THREADS"))
+    if (e->kind->uses_blas && !envlist_get(&r->env, "OPENBLAS_NUM_THREADS"))
         envlist_set(&r->env, "OPENBLAS_NUM_THREADS", tpr);
-    if (e->kind == BENCH_HPL)
+    if (e->kind->uses_blas)
         suite_blas_kernels(s, &r->env);
+}
 
-    struct strlist *a = &r->bench_argv;
-    strlist_push(a, e->binary);
-    char slug[128] = "", label[256] = "";
-    switch (e->kind) {
-    case BENCH_HPL:
-        if (e->hpl_dat) {
-            strlist_push(a, e->hpl_dat);
-            json_object_set_new(r->parameters, "hpl_dat", json_string(e->hpl_dat));
-            snprintf(slug, sizeof slug, "%s-dat-%ldr", e->name, ranks);
-            snprintf(label, sizeof label, "exa-hpl HPL.dat %ld ranks", ranks);
-            break;
-        }
-        strlist_push(a, "-N");
-        strlist_pushf(a, "%" PRIu64, v->n);
-        if (v->nb) {
-            strlist_push(a, "--nb");
-            strlist_pushf(a, "%" PRIu64, v->nb);
-        }
-        strlist_push(a, "-P");
-        strlist_pushf(a, "%ld", v->p);
-        strlist_push(a, "-Q");
-        strlist_pushf(a, "%ld", v->q);
-        if (e->threshold) {
-            strlist_push(a, "--threshold");
-            strlist_push(a, e->threshold);
-        }
-        json_object_set_new(r->parameters, "n", json_integer((json_int_t)v->n));
-        if (v->nb)
-            json_object_set_new(r->parameters, "nb", json_integer((json_int_t)v->nb));
-        json_object_set_new(r->parameters, "p", json_integer(v->p));
-        json_object_set_new(r->parameters, "q", json_integer(v->q));
-        if (e->mem_fraction > 0)
-            json_object_set_new(r->parameters, "mem_fraction", json_real(e->mem_fraction));
-        snprintf(slug, sizeof slug, "%s-n%" PRIu64 "-%ldx%ld", e->name, v->n, v->p, v->q);
-        snprintf(label, sizeof label, "exa-hpl N=%" PRIu64 " %ldx%ld", v->n, v->p, v->q);
-        if (v->several_nb) {
-            size_t l = strlen(slug), m = strlen(label);
-            snprintf(slug + l, sizeof slug - l, "-nb%" PRIu64, v->nb);
-            snprintf(label + m, sizeof label - m, " NB=%" PRIu64, v->nb);
-        }
-        break;
-    case BENCH_STREAM:
-        if (v->size) {
-            strlist_push(a, "--size");
-            strlist_pushf(a, "%" PRIu64, v->size);
-            json_object_set_new(r->parameters, "size", json_integer((json_int_t)v->size));
-        }
-        if (e->ntimes) {
-            strlist_push(a, "--ntimes");
-            strlist_pushf(a, "%ld", e->ntimes);
-            json_object_set_new(r->parameters, "ntimes", json_integer(e->ntimes));
-        }
-        strlist_push(a, "--threads");
-        strlist_pushf(a, "%ld", e->threads_per_rank);
-        if (e->papi) {
-            strlist_push(a, "--papi");
-            strlist_push(a, e->papi);
-            json_object_set_new(r->parameters, "papi", json_string(e->papi));
-        }
-        if (v->size) {
-            snprintf(slug, sizeof slug, "%s-s%" PRIu64 "-%ldr", e->name, v->size, ranks);
-            snprintf(label, sizeof label, "exa-stream size=%" PRIu64 " %ld rank%s", v->size, ranks,
-                     ranks > 1 ? "s" : "");
-        } else {
-            snprintf(slug, sizeof slug, "%s-%ldr", e->name, ranks);
-            snprintf(label, sizeof label, "exa-stream %ld rank%s", ranks, ranks > 1 ? "s" : "");
-        }
-        break;
-    case BENCH_COMM:
-        r->test = strdup(v->test);
-        strlist_push(a, v->test);
-        if (e->msg_sizes) {
-            strlist_push(a, "-m");
-            strlist_push(a, e->msg_sizes);
-            json_object_set_new(r->parameters, "sizes", json_string(e->msg_sizes));
-        }
-        if (e->warmup >= 0) {
-            strlist_push(a, "-x");
-            strlist_pushf(a, "%ld", e->warmup);
-            json_object_set_new(r->parameters, "warmup", json_integer(e->warmup));
-        }
-        if (e->iterations >= 0) {
-            strlist_push(a, "-i");
-            strlist_pushf(a, "%ld", e->iterations);
-            json_object_set_new(r->parameters, "iterations", json_integer(e->iterations));
-        }
-        if (e->window >= 0) {
-            strlist_push(a, "--window");
-            strlist_pushf(a, "%ld", e->window);
-            json_object_set_new(r->parameters, "window", json_integer(e->window));
-        }
-        if (e->validate) {
-            strlist_push(a, "--validate");
-            json_object_set_new(r->parameters, "validate", json_true());
-        }
-        snprintf(slug, sizeof slug, "%s-%s-%ldr", e->name, v->test, ranks);
-        snprintf(label, sizeof label, "exa-comm %s %ld rank%s", v->test, ranks, ranks > 1 ? "s" : "");
-        break;
-    }
-    strlist_append(a, &e->extra_args);
+static void fill_run(const struct kind_step *st, const void *variant, struct run *r, int rep)
+{
+    const struct bench_entry *e = st->entry;
+    r->entry = e;
+    r->benchmark = e->kind->name;
+    r->nodes = st->nodes;
+    r->ranks = st->ranks;
+    r->ranks_per_node = st->ranks_per_node;
+    r->threads_per_rank = e->threads_per_rank;
+    r->repetition = rep;
+    r->timeout = e->timeout;
+    r->parameters = json_object();
+    run_env(st->suite, e, r);
+    strlist_push(&r->bench_argv, e->binary);
+    struct kind_run kr = {.argv = &r->bench_argv, .parameters = r->parameters};
+    e->kind->fill(st, variant, &kr);
+    r->test = kr.test;
+    strlist_append(&r->bench_argv, &e->extra_args);
     if (e->extra_args.n)
         json_object_set_new(r->parameters, "extra_args", strlist_json(&e->extra_args));
-    if (e->threads_per_rank > 1) {
-        size_t l = strlen(slug), m = strlen(label);
-        snprintf(slug + l, sizeof slug - l, "-%ldt", e->threads_per_rank);
-        snprintf(label + m, sizeof label - m, " x%ld threads", e->threads_per_rank);
-    }
-    if (nodes > 1 || e->scale_by_nodes) {
-        size_t l = strlen(slug), m = strlen(label);
-        snprintf(slug + l, sizeof slug - l, "-%ldn", nodes);
-        snprintf(label + m, sizeof label - m, " on %ld node%s", nodes, nodes > 1 ? "s" : "");
-    }
-    if (e->repetitions > 1) {
-        size_t l = strlen(slug), m = strlen(label);
-        snprintf(slug + l, sizeof slug - l, "-rep%d", rep);
-        snprintf(label + m, sizeof label - m, " rep %d/%ld", rep, e->repetitions);
-    }
+    run_suffixes(e, st->nodes, rep, kr.slug, sizeof kr.slug, kr.label, sizeof kr.label);
     /* Slugs become file names: keep them to safe characters. */
-    for (char *c = slug; *c; c++)
+    for (char *c = kr.slug; *c; c++)
         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *c))
             *c = '_';
-    snprintf(r->id, sizeof r->id, "%04d-%s", r->index, slug);
-    r->label = strdup(label);
+    snprintf(r->id, sizeof r->id, "%04d-%s", r->index, kr.slug);
+    r->label = strdup(kr.label);
+}
+
+/* kind_step.emit: one run of the kind's variant per repetition. */
+static int emit_runs(struct kind_step *st, const void *variant)
+{
+    struct planner *pl = st->planner;
+    for (long rep = 1; rep <= st->entry->repetitions; rep++)
+        fill_run(st, variant, new_run(pl->plan), (int)rep);
+    return 0;
+}
+
+/* Scale steps in increasing order, duplicates removed. Returns how many; caller frees *out. */
+static size_t sorted_steps(const struct u64list *scale, uint64_t **out)
+{
+    uint64_t *v = malloc(scale->n * sizeof *v);
+    size_t n = 0;
+    memcpy(v, scale->v, scale->n * sizeof *v);
+    for (size_t i = 1; i < scale->n; i++)
+        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    for (size_t i = 0; i < scale->n; i++)
+        if (i == 0 || v[i] != v[i - 1])
+            v[n++] = v[i];
+    *out = v;
+    return n;
+}
+
+/* Nodes, ranks and ranks per node of one scale step. 0, or -1 after an error. */
+static int step_shape(const struct suite *s, const struct bench_entry *e, uint64_t step,
+                      struct kind_step *st)
+{
+    long cores = s->system.cores_per_node, tpr = e->threads_per_rank;
+    long per_node = cores ? (cores / tpr > 0 ? cores / tpr : 1) : 0;
+    long default_rpn = e->ranks_per_node ? e->ranks_per_node : (per_node ? per_node : 1);
+    if (s->launcher.type == LAUNCH_LOCAL) {
+        if (e->scale_by_nodes && step != 1)
+            return plan_fail(s, e->mark, "entry '%s': the local launcher runs on this one node, "
+                             "but nodes includes %" PRIu64 " (use the slurm launcher)", e->name, step);
+        st->nodes = 1;
+        st->ranks = e->scale_by_nodes ? default_rpn : (long)step;
+        st->ranks_per_node = st->ranks;
+    } else if (e->scale_by_nodes) {
+        st->nodes = (long)step;
+        st->ranks_per_node = default_rpn;
+        st->ranks = st->nodes * default_rpn;
+    } else {
+        st->ranks = (long)step;
+        long rpn = e->ranks_per_node ? e->ranks_per_node : (per_node ? per_node : st->ranks);
+        st->nodes = (st->ranks + rpn - 1) / rpn;
+        st->ranks_per_node = rpn > st->ranks ? st->ranks : rpn;
+    }
+    if (s->system.nodes && st->nodes > s->system.nodes)
+        return plan_fail(s, e->mark, "entry '%s': scale step of %ld nodes exceeds the system's %ld "
+                         "nodes", e->name, st->nodes, s->system.nodes);
+    return 0;
 }
 
 static int expand_entry(const struct suite *s, const struct bench_entry *e, struct plan *p)
 {
-    const struct launcher_cfg *L = &s->launcher;
-    long cores = s->system.cores_per_node;
-    long tpr = e->threads_per_rank;
-    long default_rpn = e->ranks_per_node ? e->ranks_per_node : (cores ? (cores / tpr > 0 ? cores / tpr : 1) : 1);
-
-    /* Scale steps in increasing order, duplicates removed. */
-    size_t ns = e->scale.n;
-    uint64_t *scale = malloc(ns * sizeof *scale);
-    memcpy(scale, e->scale.v, ns * sizeof *scale);
-    for (size_t i = 1; i < ns; i++)
-        for (size_t j = i; j > 0 && scale[j - 1] > scale[j]; j--) {
-            uint64_t t = scale[j];
-            scale[j] = scale[j - 1];
-            scale[j - 1] = t;
-        }
+    struct planner pl = {p};
+    struct kind_step st = {.suite = s, .entry = e, .local = s->launcher.type == LAUNCH_LOCAL,
+                           .emit = emit_runs, .planner = &pl};
+    uint64_t *steps;
+    size_t n = sorted_steps(&e->scale, &steps);
     int rc = 0;
-    for (size_t si = 0; si < ns && rc == 0; si++) {
-        if (si > 0 && scale[si] == scale[si - 1])
-            continue;
-        long nodes, ranks, rpn;
-        if (L->type == LAUNCH_LOCAL) {
-            if (e->scale_by_nodes && scale[si] != 1) {
-                rc = plan_fail(s, e->mark, "entry '%s': the local launcher runs on this one node, "
-                               "but nodes includes %" PRIu64 " (use the slurm launcher)", e->name, scale[si]);
-                break;
-            }
-            nodes = 1;
-            ranks = e->scale_by_nodes ? default_rpn : (long)scale[si];
-            rpn = ranks;
-        } else if (e->scale_by_nodes) {
-            nodes = (long)scale[si];
-            rpn = default_rpn;
-            ranks = nodes * rpn;
-        } else {
-            ranks = (long)scale[si];
-            rpn = e->ranks_per_node ? e->ranks_per_node : (cores ? (cores / tpr > 0 ? cores / tpr : 1) : ranks);
-            nodes = (ranks + rpn - 1) / rpn;
-            if (rpn > ranks)
-                rpn = ranks;
-        }
-        if (s->system.nodes && nodes > s->system.nodes) {
-            rc = plan_fail(s, e->mark, "entry '%s': scale step of %ld nodes exceeds the system's %ld "
-                           "nodes", e->name, nodes, s->system.nodes);
-            break;
-        }
-        /* The varying part. */
-        struct variant v = {0};
-        size_t n_sizes = 1, n_nb = 1, n_tests = 1;
-        if (e->kind == BENCH_HPL && !e->hpl_dat) {
-            n_sizes = e->mem_fraction > 0 ? 1 : e->hpl_n.n;
-            n_nb = e->hpl_nb.n ? e->hpl_nb.n : 1;
-            if (e->p) {
-                if (e->p * e->q != ranks) {
-                    rc = plan_fail(s, e->p_mark, "entry '%s': P x Q = %ld x %ld = %ld does not match "
-                                   "the %ld ranks of this scale step", e->name, e->p, e->q,
-                                   e->p * e->q, ranks);
-                    break;
-                }
-                v.p = e->p;
-                v.q = e->q;
-            } else {
-                hpl_grid(ranks, &v.p, &v.q);
-            }
-        } else if (e->kind == BENCH_STREAM) {
-            n_sizes = e->sizes.n ? e->sizes.n : 1;
-        } else if (e->kind == BENCH_COMM) {
-            n_tests = e->tests.n;
-        }
-        v.several_nb = n_nb > 1;
-        for (size_t ti = 0; ti < n_tests; ti++)
-            for (size_t zi = 0; zi < n_sizes; zi++)
-                for (size_t bi = 0; bi < n_nb; bi++) {
-                    v.nb = e->hpl_nb.n ? e->hpl_nb.v[bi] : 0;
-                    if (e->kind == BENCH_HPL && !e->hpl_dat) {
-                        if (e->mem_fraction > 0) {
-                            double mem = s->system.memory_per_node_gib;
-                            if (mem <= 0 && L->type == LAUNCH_LOCAL)
-                                mem = local_memory_gib();
-                            if (mem <= 0) {
-                                rc = plan_fail(s, e->mark, "entry '%s': mem_fraction needs "
-                                               "system.memory_per_node_gib", e->name);
-                                goto done;
-                            }
-                            v.n = hpl_n_from_memory(mem, nodes, e->mem_fraction, v.nb ? v.nb : 128);
-                        } else {
-                            v.n = e->hpl_n.v[zi];
-                        }
-                    }
-                    if (e->kind == BENCH_STREAM)
-                        v.size = e->sizes.n ? e->sizes.v[zi] : 0;
-                    if (e->kind == BENCH_COMM)
-                        v.test = e->tests.v[ti];
-                    for (long rep = 1; rep <= e->repetitions; rep++)
-                        fill_run(s, e, new_run(p), nodes, ranks, rpn, &v, (int)rep);
-                }
-    }
-done:
-    free(scale);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = step_shape(s, e, steps[i], &st) ? -1 : e->kind->expand(&st);
+    free(steps);
     return rc;
 }
 

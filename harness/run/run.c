@@ -14,6 +14,7 @@
 #include "build_info.h"
 #include "commands.h"
 #include "exa_cli.h"
+#include "exa_hplmodel.h"
 #include "exa_record.h"
 #include "launch.h"
 #include "manifest.h"
@@ -346,6 +347,13 @@ static int run_sequential(struct session *S)
 }
 
 /* ---- building a new run folder --------------------------------------------------------------- */
+
+/* This node's memory in GiB (0 if unknown): the manifest's system description of a local run. */
+static double local_memory_gib(void)
+{
+    uint64_t total = 0;
+    return exa_meminfo(&total, NULL) == 0 ? (double)total / 1073741824.0 : 0;
+}
 
 static json_t *system_json(const struct suite *s)
 {

@@ -102,7 +102,7 @@ static int node_list(const struct suite *s, struct strlist *nodes)
 }
 
 struct screen_bench {
-    const char *name;           /* "hpl", "stream" */
+    const char *name;           /* the kind's */
     const char *metric_name;    /* from the suite, or NULL: automatic */
     const char *preferred, *unit;
 };
@@ -126,11 +126,16 @@ int screen_execute(const struct suite *s, struct session *S, struct strlist *fla
              : s->system.cores_per_node ? (s->system.cores_per_node / tpr > 0 ? s->system.cores_per_node / tpr : 1)
              : s->launcher.type == LAUNCH_LOCAL ? (sysconf(_SC_NPROCESSORS_ONLN) / tpr > 0 ? sysconf(_SC_NPROCESSORS_ONLN) / tpr : 1)
              : 1;
-    struct screen_bench benches[2] = {
-        {"hpl", sc->hpl_metric, "", "Gflop/s"},
-        {"stream", sc->stream_metric, "triad_bandwidth", "GB/s"},
-    };
-    int wanted[2] = {sc->hpl_n > 0, sc->stream_size != NULL};
+    /* The screened kinds in their roles: compute-bound first, then memory-bound. */
+    const struct kind *kinds[2] = {kind_screened(KIND_SCREEN_COMPUTE), kind_screened(KIND_SCREEN_MEMORY)};
+    const char *bins[2] = {sc->hpl_binary, sc->stream_binary};
+    struct screen_bench benches[2];
+    int wanted[2];
+    for (int b = 0; b < 2; b++) {
+        const struct kind_screen_ops *o = &kinds[b]->screen;
+        benches[b] = (struct screen_bench){kinds[b]->name, o->metric(sc), o->preferred, o->unit};
+        wanted[b] = o->wanted(sc);
+    }
     size_t nn = nodes.n;
     double *values = calloc(nn * 2, sizeof *values);
     int *node_flag = calloc(nn, sizeof *node_flag);
@@ -194,25 +199,8 @@ int screen_execute(const struct suite *s, struct session *S, struct strlist *fla
                 strlist_pushf(a, "--nodelist=%s", nodes.v[i]);
                 strlist_append(a, &s->launcher.srun_args);
             }
-            if (b == 0) {
-                long p, q;
-                hpl_grid(rpn, &p, &q);
-                strlist_push(a, sc->hpl_binary);
-                strlist_push(a, "-N");
-                strlist_pushf(a, "%ld", sc->hpl_n);
-                strlist_push(a, "--nb");
-                strlist_pushf(a, "%ld", sc->hpl_nb);
-                strlist_push(a, "-P");
-                strlist_pushf(a, "%ld", p);
-                strlist_push(a, "-Q");
-                strlist_pushf(a, "%ld", q);
-            } else {
-                strlist_push(a, sc->stream_binary);
-                strlist_push(a, "--size");
-                strlist_push(a, sc->stream_size);
-                strlist_push(a, "--threads");
-                strlist_pushf(a, "%ld", tpr);
-            }
+            strlist_push(a, bins[b]);
+            kinds[b]->screen.argv(sc, rpn, tpr, a);
             char rec[PATH_MAX];
             snprintf(rec, sizeof rec, "screen/records/%s-%s.json", nodes.v[i], benches[b].name);
             strlist_push(a, "--json");

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kind.h"
+
 /* A growable list of strings (owned). */
 struct strlist {
     char **v;
@@ -36,7 +38,6 @@ void envlist_free(struct envlist *e);
 
 enum launcher_type { LAUNCH_LOCAL, LAUNCH_SLURM };
 enum slurm_mode { SLURM_AUTO, SLURM_SRUN, SLURM_SBATCH };
-enum bench_kind { BENCH_HPL, BENCH_STREAM, BENCH_COMM };
 
 struct u64list {
     uint64_t *v;
@@ -83,7 +84,6 @@ struct screen_cfg {
 
 struct bench_entry {
     char *name;
-    enum bench_kind kind;
     struct mark mark;
     char *binary;               /* absolute path, checked to exist and be executable */
     int scale_by_nodes;         /* 1: `nodes:` sweep, 0: `ranks:` sweep */
@@ -94,22 +94,8 @@ struct bench_entry {
     double timeout;
     struct envlist env;
     struct strlist extra_args;
-    /* hpl */
-    struct u64list hpl_n, hpl_nb;
-    double mem_fraction;        /* > 0: N derived from memory per node at each scale */
-    long p, q;                  /* 0: near-square, P <= Q */
-    char *threshold;            /* NULL: the benchmark's default */
-    char *hpl_dat;              /* an HPL.dat path (absolute), passed as the positional argument */
-    struct mark p_mark;
-    /* stream */
-    struct u64list sizes;
-    long ntimes;                /* 0: default */
-    char *papi;
-    /* comm */
-    struct strlist tests;
-    char *msg_sizes;            /* -m MIN:MAX */
-    long warmup, iterations, window; /* -1: default */
-    int validate;
+    const struct kind *kind;
+    void *priv;                 /* the kind's own keys (kinds/KIND.c) */
 };
 
 struct suite {
@@ -148,19 +134,12 @@ void suite_blas_kernels(const struct suite *s, struct envlist *env);
  * Returns 0, or -1 with the reason in err ("empty range 8..4"). */
 int parse_range_list(const char *text, struct u64list *out, char *err, size_t errlen);
 
-/* The P x Q grid for ranks: the most square factorisation with P <= Q. */
-void hpl_grid(long ranks, long *p, long *q);
-
-/* HPL order for a memory fraction: N with 8 N^2 <= fraction x total memory, rounded down to a
- * multiple of nb (at least nb). */
-uint64_t hpl_n_from_memory(double mem_gib_per_node, long nodes, double fraction, uint64_t nb);
-
 /* One planned run. */
 struct run {
     int index;                  /* 1-based, in plan order */
     char id[160];               /* "0001-hpl-n2000-1x2" */
     const struct bench_entry *entry;
-    const char *benchmark;      /* "hpl", "stream", "comm" */
+    const char *benchmark;      /* the kind's name */
     char *test;                 /* comm test, or NULL */
     long nodes, ranks, ranks_per_node, threads_per_rank;
     json_t *parameters;         /* what varies: n, nb, p, q, size, ... */
@@ -180,11 +159,5 @@ struct plan {
  * "FILE:LINE:COLUMN: error: ..." and returns -1. */
 int plan_build(const struct suite *s, struct plan *p);
 void plan_free(struct plan *p);
-
-/* Benchmark names. */
-const char *bench_kind_name(enum bench_kind k);
-
-/* Total memory of this machine in GiB (from /proc/meminfo), 0 if unknown. */
-double local_memory_gib(void);
 
 #endif

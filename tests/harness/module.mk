@@ -1,9 +1,11 @@
 # Harness tests: the fake benchmark for fault injection, the unit tests of the suite parser and the
 # plan expansion, and the end-to-end scripts tests/harness/*.t.
 $(eval $(call test_tool,exa-fake,tests/harness/fake_bench.c,))
+# The suite model and the kinds it reads entries with.
+HARNESS_SUITE_SRCS := harness/run/suite.c harness/run/suite_yaml.c harness/run/lists.c $(wildcard harness/kinds/*.c)
 $(OBJ)/tests/harness/test_suite.o: EXTRA_CFLAGS += $(HARNESS_INCLUDES) $(YAML_CFLAGS)
-$(eval $(call unit_test,harness/test_suite,tests/harness/test_suite.c harness/run/suite.c harness/run/launch.c,$(YAML_LIBS) $(CRYPTO_LIBS)))
+$(eval $(call unit_test,harness/test_suite,tests/harness/test_suite.c $(HARNESS_SUITE_SRCS) harness/run/launch.c,$(YAML_LIBS) $(CRYPTO_LIBS)))
 $(OBJ)/tests/harness/test_screen.o: EXTRA_CFLAGS += $(HARNESS_INCLUDES) $(YAML_CFLAGS)
 HARNESS_RUN_SRCS := harness/run/screen.c harness/run/run.c harness/run/proc.c harness/run/manifest.c harness/run/launch.c \
-                    harness/run/launch_slurm.c harness/run/suite.c harness/run/plan.c
+                    harness/run/launch_slurm.c $(HARNESS_SUITE_SRCS) harness/run/plan.c
 $(eval $(call unit_test,harness/test_screen,tests/harness/test_screen.c $(HARNESS_RUN_SRCS),$(YAML_LIBS) $(CRYPTO_LIBS)))
