@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "exa_record.h"
+#include "kind.h"
 #include "report.h"
 
 static void usage(void)
@@ -126,7 +127,7 @@ static int check(struct entry *e)
             return -1;
         }
         const json_t *vf = json_object_get(rec, "verification");
-        if (!strcmp(jstr(rec, "benchmark", ""), "hpl") &&
+        if (kind_has_role(jstr(rec, "benchmark", ""), KIND_ROLE_RMAX) &&
             (json_is_false(json_object_get(vf, "passed")) || json_is_false(json_object_get(rec, "valid")))) {
             snprintf(e->reason, sizeof e->reason, "failed its residual check: record %s (%s %g, threshold %g)", file,
                      jstr(vf, "method", "residual"), num(vf, "value"), num(vf, "threshold"));
@@ -139,7 +140,7 @@ static int check(struct entry *e)
             return -1;
         }
         double g = num(json_object_get(json_object_get(rec, "metrics"), "gflops"), "value");
-        if (!strcmp(jstr(rec, "benchmark", ""), "hpl") && !isnan(g) && (isnan(best) || g > best))
+        if (kind_has_role(jstr(rec, "benchmark", ""), KIND_ROLE_RMAX) && !isnan(g) && (isnan(best) || g > best))
             best = g;
         json_decref(rec);
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kind.h"
 #include "report.h"
 #include "rstats.h"
 
@@ -217,7 +218,7 @@ static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *n
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
         double g;
-        if (!r->ok || strcmp(r->benchmark, "hpl") || rd_metric(r, "gflops", &g, NULL, NULL) != 0)
+        if (!r->ok || !kind_has_plot(r->benchmark, "size_sweep") || rd_metric(r, "gflops", &g, NULL, NULL) != 0)
             continue;
         double N = rd_param(r, "N"), P = rd_param(r, "P"), Q = rd_param(r, "Q"), NB = rd_param(r, "NB");
         if (isnan(N))
@@ -305,7 +306,7 @@ static void plot_stream(const struct rd_set *set, struct rp_plot **plots, size_t
     int used[N_KERNELS] = {0};
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
-        if (!r->ok || strcmp(r->benchmark, "stream"))
+        if (!r->ok || !kind_has_plot(r->benchmark, "kernels"))
             continue;
         size_t k;
         for (k = 0; k < nc; k++)
@@ -481,7 +482,7 @@ static void plot_allpairs(const struct rd_set *set, struct rp_plot **plots, size
 {
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
-        if (!r->ok || strcmp(r->benchmark, "comm") || !strstr(r->test, "allpairs"))
+        if (!r->ok || !kind_has_plot(r->benchmark, "pair_matrix") || !strstr(r->test, "allpairs"))
             continue;
         const json_t *mx = json_object_get(json_object_get(r->rec, "results"), "matrix");
         const json_t *lat = json_object_get(mx, "latency_us"), *bw = json_object_get(mx, "bandwidth_GBps");
@@ -509,7 +510,7 @@ size_t rp_build_plots(const struct rd_set *set, struct rp_plot **out)
     memset(&c, 0, sizeof c);
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
-        if (!r->ok || strcmp(r->benchmark, "comm") || strstr(r->test, "allpairs"))
+        if (!r->ok || !kind_has_plot(r->benchmark, "message_sizes") || strstr(r->test, "allpairs"))
             continue;
         c.run = r;
         rp_comm_points(r, comm_point, &c);

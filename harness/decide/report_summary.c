@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exa_parse.h"
+#include "kind.h"
 #include "report.h"
 
 double rp_n_half(const double *x, const double *y, size_t n, int *upper)
@@ -79,7 +80,7 @@ void rp_comm_points(const struct rd_run *run, rp_point_fn fn, void *ctx)
 {
     if (!run->rec)
         return;
-    const char *test = run->test && *run->test ? run->test : "comm";
+    const char *test = run->test && *run->test ? run->test : run->benchmark;
     char series[256];
     int found = 0;
     /* The metrics named QUANTITY_SIZE ("latency_8B", "bandwidth_1M", "message_rate_4K"). */
@@ -183,16 +184,16 @@ void rp_summarize(const struct rd_set *set, struct rp_summary *s)
         if (!r->ok)
             continue;
         double v;
-        if (!strcmp(r->benchmark, "hpl") && rd_metric(r, "gflops", &v, NULL, NULL) == 0) {
+        if (kind_has_role(r->benchmark, KIND_ROLE_RMAX) && rd_metric(r, "gflops", &v, NULL, NULL) == 0) {
             if (isnan(s->rmax) || v > s->rmax) {
                 s->rmax = v;
                 s->rmax_run = r;
             }
-        } else if (!strcmp(r->benchmark, "stream") && rd_metric(r, "triad_bandwidth", &v, NULL, NULL) == 0) {
+        } else if (kind_has_role(r->benchmark, KIND_ROLE_MEMORY) && rd_metric(r, "triad_bandwidth", &v, NULL, NULL) == 0) {
             double pn = v / (r->nodes > 0 ? r->nodes : 1);
             if (isnan(s->triad_per_node) || pn > s->triad_per_node)
                 s->triad_per_node = pn;
-        } else if (!strcmp(r->benchmark, "comm")) {
+        } else if (kind_has_role(r->benchmark, KIND_ROLE_NETWORK)) {
             cb.run = r;
             rp_comm_points(r, comm_best_point, &cb);
         }
@@ -215,7 +216,7 @@ void rp_summarize(const struct rd_set *set, struct rp_summary *s)
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
         double g, rn = rd_param(r, "N");
-        if (!r->ok || strcmp(r->benchmark, "hpl") || r->nodes != top->nodes || r->ranks != top->ranks ||
+        if (!r->ok || !kind_has_role(r->benchmark, KIND_ROLE_RMAX) || r->nodes != top->nodes || r->ranks != top->ranks ||
             isnan(rn) || rd_metric(r, "gflops", &g, NULL, NULL) != 0)
             continue;
         double rp = rd_param(r, "P"), rq = rd_param(r, "Q");

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "exa_record.h"
+#include "kind.h"
 #include "report.h"
 #include "rundir_scan.h"
 
@@ -146,7 +147,7 @@ int cmd_submit(int argc, char **argv)
     for (size_t i = 0; i < set.n; i++) {
         const struct rd_run *r = &set.runs[i];
         char fb[200];
-        if (!strcmp(r->benchmark, "hpl") && r->rec && !r->ok)
+        if (kind_has_role(r->benchmark, KIND_ROLE_RMAX) && r->rec && !r->ok)
             sb_printf(&why, "  %s: HPL run failed: %s\n", r->name, rd_failure(r, fb, sizeof fb));
         const json_t *comp = json_object_get(r->rec, "compliance");
         if (r->ok && json_is_false(json_object_get(comp, "compliant"))) {
@@ -230,7 +231,7 @@ int cmd_submit(int argc, char **argv)
     for (size_t i = 0; i < set.n; i++) {
         const struct rd_run *r = &set.runs[i];
         if (!r->ok || !r->record_file ||
-            (strcmp(r->benchmark, "hpl") && strcmp(r->benchmark, "stream") && strcmp(r->benchmark, "comm")))
+            !kind_find(r->benchmark))
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", set.dir, r->record_file);

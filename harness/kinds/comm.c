@@ -160,6 +160,8 @@ static void comm_fill(const struct kind_step *st, const void *variant, struct ki
     snprintf(out->label, sizeof out->label, "exa-comm %s %ld rank%s", test, ranks, ranks > 1 ? "s" : "");
 }
 
+static const char *const comm_plots[] = {"message_sizes", "pair_matrix", NULL};
+
 const struct kind kind_comm = {
     .name = "comm",
     .binary = "exa-comm",
@@ -170,4 +172,7 @@ const struct kind kind_comm = {
     .check = comm_check,
     .expand = comm_expand,
     .fill = comm_fill,
+    .headline_metric = "latency_8B",
+    .role = KIND_ROLE_NETWORK,
+    .plots = comm_plots,
 };

@@ -221,7 +221,7 @@ static void hpl_screen_argv(const struct screen_cfg *sc, long ranks, long thread
     strlist_pushf(a, "%ld", q);
 }
 
-static const char *const hpl_summary[] = {"gflops", NULL};
+static const char *const hpl_plots[] = {"size_sweep", NULL};
 
 const struct kind kind_hpl = {
     .name = "hpl",
@@ -237,5 +237,6 @@ const struct kind kind_hpl = {
     .screen = {KIND_SCREEN_COMPUTE, hpl_screen_wanted, hpl_screen_metric, hpl_screen_argv, "",
                "Gflop/s"},
     .headline_metric = "gflops",
-    .summary_metrics = hpl_summary,
+    .role = KIND_ROLE_RMAX,
+    .plots = hpl_plots,
 };

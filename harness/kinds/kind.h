@@ -80,8 +80,12 @@ struct kind {
     } screen;
 
     /* Reports and decisions. */
-    const char *headline_metric;        /* the figure screening, submit and rank take first */
-    const char *const *summary_metrics; /* metrics of its summary figures (NULL-ended) */
+    const char *headline_metric;        /* its one figure: Rmax, Triad, ... */
+    /* What the summary, submit and rank take from it: the Rmax kind's best headline is Rmax (and
+     * its failed runs block a submission), the memory kind's is Triad per node, the network
+     * kind's message-size sweeps give small-message latency and large-message bandwidth. */
+    enum kind_role { KIND_ROLE_NONE, KIND_ROLE_RMAX, KIND_ROLE_MEMORY, KIND_ROLE_NETWORK } role;
+    const char *const *plots;           /* report_plot.c's figures that take its runs (NULL-ended) */
     const struct kind_tolerance *tolerances; /* compare's defaults ({NULL} ended); NULL: global */
 
     /* An importer kind reads another tool's output into records (NULL for our benchmarks). */
@@ -99,6 +103,9 @@ const struct kind *kind_find(const char *name);
 const struct kind *const *kind_all(void);
 /* The kind screening runs in that role, or NULL. */
 const struct kind *kind_screened(enum kind_screen role);
+/* Whether the kind called name has that role / takes part in that figure (0 for unknown kinds). */
+int kind_has_role(const char *name, enum kind_role role);
+int kind_has_plot(const char *name, const char *plot);
 /* "hpl, stream or comm" for messages. */
 void kind_names(char *out, size_t len);
 /* Adds a kind after the built-in ones (tests: a kind defined outside harness/). 0, or -1 if full. */

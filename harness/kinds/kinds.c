@@ -62,3 +62,18 @@ int kind_fail(const struct kind_step *st, struct mark m, const char *fmt, ...)
     fputc('\n', stderr);
     return -1;
 }
+
+int kind_has_role(const char *name, enum kind_role role)
+{
+    const struct kind *k = kind_find(name);
+    return k && k->role == role;
+}
+
+int kind_has_plot(const char *name, const char *plot)
+{
+    const struct kind *k = kind_find(name);
+    for (const char *const *p = k ? k->plots : NULL; p && *p; p++)
+        if (!strcmp(*p, plot))
+            return 1;
+    return 0;
+}

@@ -98,7 +98,7 @@ static void stream_screen_argv(const struct screen_cfg *sc, long ranks, long thr
     strlist_pushf(a, "%ld", threads);
 }
 
-static const char *const stream_summary[] = {"triad_bandwidth", NULL};
+static const char *const stream_plots[] = {"kernels", NULL};
 
 const struct kind kind_stream = {
     .name = "stream",
@@ -112,5 +112,6 @@ const struct kind kind_stream = {
     .screen = {KIND_SCREEN_MEMORY, stream_screen_wanted, stream_screen_metric, stream_screen_argv,
                "triad_bandwidth", "GB/s"},
     .headline_metric = "triad_bandwidth",
-    .summary_metrics = stream_summary,
+    .role = KIND_ROLE_MEMORY,
+    .plots = stream_plots,
 };
