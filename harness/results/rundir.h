@@ -10,7 +10,7 @@
 struct rd_run {
     char *id;               /* the manifest's run id, or the record file's name */
     const char *name;       /* manifest name (or id) */
-    const char *benchmark;  /* "hpl", "stream", "comm", ... */
+    const char *benchmark;  /* the record's kind name */
     const char *test;       /* sub-test ("latency"), "" when none */
     const char *status;     /* "valid", "failed", "verification-failed", "crashed", "missing-record"... */
     int ok;                 /* status valid, record present, valid and verification passed */

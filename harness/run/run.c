@@ -490,8 +490,8 @@ static void run_usage(FILE *out)
         "  --dry-run          print what would run (Slurm outside an allocation: the batch\n"
         "                     scripts) and run nothing\n"
         "  -h, --help         this text\n\n"
-        "Progress goes to stderr: '[7/24] exa-hpl N=20000 1x2  41 s  ETA 3m10s', updated in place\n"
-        "on a terminal, one line per start and end otherwise.\n\n"
+        "Progress goes to stderr: '[7/24] LABEL  41 s  ETA 3m10s' (LABEL: the run as 'plan' names\n"
+        "it), updated in place on a terminal, one line per start and end otherwise.\n\n"
         "Exit status: 0 every run valid, 1 some run not valid (or interrupted: finish it with\n"
         "--resume), 2 bad usage or a bad suite file.\n");
 }

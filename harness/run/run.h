@@ -45,7 +45,7 @@ int run_prepare_attempt(struct session *S, json_t *r);
 struct envlist;
 void run_environment(struct session *S, json_t *r, struct envlist *env);
 
-/* Progress: "[7/24] exa-hpl N=20000 1x2  41 s  ETA 3m10s" on stderr. final: the run ended with
+/* Progress: "[7/24] LABEL  41 s  ETA 3m10s" on stderr. final: the run ended with
  * status (prints a plain line). */
 void progress_show(struct session *S, json_t *r, double elapsed, const char *status);
 

@@ -1,4 +1,5 @@
-/* `exabench screen` and `run --screen`: exa-hpl on one node and exa-stream, on every node at once;
+/* `exabench screen` and `run --screen`: the compute-bound and the memory-bound kind (kinds/, their
+ * screen role) on one node each, on every node at once;
  * nodes whose figure falls below the median by more than the threshold (and by more than k scaled
  * MADs) are flagged, written to screen/flagged-nodes.txt and excluded from later scale steps. */
 #include "screen.h"
@@ -355,10 +356,12 @@ int screen_execute(const struct suite *s, struct session *S, struct strlist *fla
 
 static void screen_usage(FILE *out)
 {
+    /* The screened kinds are named in the text by their binaries, as the suite's keys name them. */
+    const struct kind *kc = kind_screened(KIND_SCREEN_COMPUTE), *km = kind_screened(KIND_SCREEN_MEMORY);
     fprintf(out,
         "Usage: exabench screen SUITE [--out DIR]\n\n"
-        "Runs the suite's single-node benchmarks (its 'screen' section: exa-hpl of order hpl_n on\n"
-        "one node, exa-stream of stream_size elements) on every node at once, then flags the nodes\n"
+        "Runs the suite's single-node benchmarks (its 'screen' section: %s of order hpl_n on\n"
+        "one node, %s of stream_size elements) on every node at once, then flags the nodes\n"
         "whose figure falls below the median: a node is flagged when its value is below\n"
         "  median - max(threshold x median, mad_k x 1.4826 x MAD)\n"
         "(MAD: the median absolute deviation from the median), or when its run crashed, timed\n"
@@ -372,7 +375,8 @@ static void screen_usage(FILE *out)
         "Options:\n"
         "  --out DIR     parent folder of run folders (default: results)\n"
         "  -h, --help    this text\n\n"
-        "Exit status: 0 no node flagged, 1 some node flagged, 2 bad usage or a bad suite file.\n");
+        "Exit status: 0 no node flagged, 1 some node flagged, 2 bad usage or a bad suite file.\n",
+        kc ? kc->binary : "-", km ? km->binary : "-");
 }
 
 int cmd_screen(int argc, char **argv)

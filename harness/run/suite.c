@@ -609,7 +609,12 @@ void suite_blas_kernels(const struct suite *s, struct envlist *env)
     if (!fix)
         return;
     envlist_set(env, "OPENBLAS_CORETYPE", fix);
+    char users[128] = "";
+    for (const struct kind *const *k = kind_all(); *k; k++)
+        if ((*k)->uses_blas && (*k)->binary)
+            snprintf(users + strlen(users), sizeof users - strlen(users), "%s%s", *users ? "/" : "",
+                     (*k)->binary);
     if (!said++)
-        fprintf(stderr, "exabench: note: %s. Local exa-hpl runs get OPENBLAS_CORETYPE=%s (set it in the "
-                "suite's env, or in the environment, to choose otherwise).\n", why, fix);
+        fprintf(stderr, "exabench: note: %s. Local %s runs get OPENBLAS_CORETYPE=%s (set it in the "
+                "suite's env, or in the environment, to choose otherwise).\n", why, users, fix);
 }

@@ -75,7 +75,7 @@ struct screen_cfg {
     struct strlist nodes;       /* local launcher only: node labels to run (testing) */
     long hpl_n, hpl_nb;         /* single-node HPL size (0: skip HPL) */
     char *hpl_metric, *stream_metric;
-    char *stream_size;          /* exa-stream --size (NULL: skip STREAM) */
+    char *stream_size;          /* the memory kind's --size (NULL: skip it) */
     char *hpl_binary, *stream_binary;
     long ranks_per_node, threads_per_rank;
     double timeout;
@@ -145,7 +145,7 @@ struct run {
     json_t *parameters;         /* what varies: n, nb, p, q, size, ... */
     int repetition;
     double timeout;
-    char *label;                /* progress label: "exa-hpl N=2000 1x2" */
+    char *label;                /* progress label, the kind's: binary and what varies */
     struct strlist bench_argv;  /* binary and its arguments, without --json */
     struct envlist env;         /* suite env + entry env + thread settings */
 };
