@@ -2,6 +2,7 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,7 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build_info.h"
+#include "exa_cli.h"
+#include "exa_hplmodel.h"
 #include "exa_record.h"
+#include "launch.h"
 
 void manifest_run_id(char *buf, size_t len)
 {
@@ -206,4 +211,121 @@ json_t *manifest_load(const char *dir)
         }
     }
     return m;
+}
+
+/* ---- a new run folder's manifest -------------------------------------------------------------- */
+
+static void set_or_null(json_t *r, const char *key, json_t *value)
+{
+    json_object_set_new(r, key, value ? value : json_null());
+}
+
+/* This node's memory in GiB (0 if unknown): the manifest's system description of a local run. */
+static double local_memory_gib(void)
+{
+    uint64_t total = 0;
+    return exa_meminfo(&total, NULL) == 0 ? (double)total / 1073741824.0 : 0;
+}
+
+static json_t *system_json(const struct suite *s)
+{
+    const struct system_cfg *y = &s->system;
+    int local = s->launcher.type == LAUNCH_LOCAL;
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    long cores = y->cores_per_node ? y->cores_per_node : (local ? sysconf(_SC_NPROCESSORS_ONLN) : 0);
+    double mem = y->memory_per_node_gib > 0 ? y->memory_per_node_gib : (local ? local_memory_gib() : 0);
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(y->name ? y->name : host));
+    set_or_null(o, "nodes", y->nodes ? json_integer(y->nodes) : local ? json_integer(1) : NULL);
+    set_or_null(o, "cores_per_node", cores ? json_integer(cores) : NULL);
+    set_or_null(o, "memory_per_node_gib", mem > 0 ? json_real(round(mem * 100) / 100) : NULL);
+    set_or_null(o, "rpeak_per_node_gflops", y->rpeak_per_node_gflops > 0 ? json_real(y->rpeak_per_node_gflops) : NULL);
+    json_object_set(o, "accelerators", y->accelerators);
+    return o;
+}
+
+static json_t *launcher_json(const struct suite *s)
+{
+    const struct launcher_cfg *L = &s->launcher;
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(launcher_type_name(L->type)));
+    if (L->type == LAUNCH_LOCAL) {
+        json_object_set_new(o, "mpirun", json_string(L->mpirun ? L->mpirun : "mpirun"));
+        json_object_set_new(o, "oversubscribe", json_boolean(L->oversubscribe));
+        json_object_set_new(o, "mpirun_args", strlist_json(&L->mpirun_args));
+    } else {
+        json_object_set_new(o, "mode", json_string(slurm_use_srun(L) ? "srun" : "sbatch"));
+        const char *job = getenv("SLURM_JOB_ID");
+        set_or_null(o, "allocation", job && *job ? json_string(job) : NULL);
+        set_or_null(o, "partition", L->partition ? json_string(L->partition) : NULL);
+        set_or_null(o, "account", L->account ? json_string(L->account) : NULL);
+        set_or_null(o, "qos", L->qos ? json_string(L->qos) : NULL);
+        set_or_null(o, "time_limit", L->time_limit ? json_string(L->time_limit) : NULL);
+        json_object_set_new(o, "srun_args", strlist_json(&L->srun_args));
+        json_object_set_new(o, "sbatch_args", strlist_json(&L->sbatch_args));
+        json_object_set_new(o, "poll_interval_s", json_real(L->poll_interval));
+    }
+    json_object_set_new(o, "kill_grace_s", json_real(L->kill_grace));
+    return o;
+}
+
+json_t *manifest_new(const struct suite *s, const char *run_id)
+{
+    char now[32];
+    exa_utc_now(now, sizeof now);
+    json_t *m = json_object();
+    json_object_set_new(m, "schema", json_string(MANIFEST_SCHEMA));
+    json_object_set_new(m, "schema_version", json_integer(MANIFEST_SCHEMA_VERSION));
+    json_object_set_new(m, "run_id", json_string(run_id));
+    json_object_set_new(m, "suite", json_pack("{s:s, s:s, s:s}", "file", s->path, "name", s->name,
+                                              "sha256", s->sha256));
+    json_object_set_new(m, "system", system_json(s));
+    json_object_set_new(m, "launcher", launcher_json(s));
+    json_object_set_new(m, "created", json_string(now));
+    json_object_set_new(m, "updated", json_string(now));
+    json_object_set_new(m, "exabench", json_pack("{s:s, s:s}", "version", exa_version(), "git_commit",
+                                                 EXA_BUILD_GIT_COMMIT));
+    json_object_set_new(m, "runs", json_array());
+    json_object_set_new(m, "excluded_nodes", json_array());
+    return m;
+}
+
+json_t *manifest_run_entry(const struct suite *s, const struct run *r, const struct strlist *exclude)
+{
+    char record[256], log[256];
+    snprintf(record, sizeof record, "records/%s.json", r->id);
+    snprintf(log, sizeof log, "logs/%s.log", r->id);
+    struct strlist cmd = {0};
+    launch_command(s, r, record, exclude, &cmd);
+    json_t *env = json_object();
+    for (size_t k = 0; k < r->env.names.n; k++)
+        json_object_set_new(env, r->env.names.v[k], json_string(r->env.values.v[k]));
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer(r->index));
+    json_object_set_new(o, "id", json_string(r->id));
+    json_object_set_new(o, "name", json_string(r->entry->name));
+    json_object_set_new(o, "benchmark", json_string(r->benchmark));
+    set_or_null(o, "test", r->test ? json_string(r->test) : NULL);
+    json_object_set_new(o, "label", json_string(r->label));
+    json_object_set_new(o, "scale", json_pack("{s:I, s:I, s:I, s:I}", "nodes", (json_int_t)r->nodes, "ranks",
+                                              (json_int_t)r->ranks, "ranks_per_node", (json_int_t)r->ranks_per_node,
+                                              "threads_per_rank", (json_int_t)r->threads_per_rank));
+    json_object_set(o, "parameters", r->parameters);
+    json_object_set_new(o, "repetition", json_integer(r->repetition));
+    json_object_set_new(o, "timeout_s", json_real(r->timeout));
+    json_object_set_new(o, "env", env);
+    json_object_set_new(o, "command", strlist_json(&cmd));
+    json_object_set_new(o, "status", json_string("pending"));
+    json_object_set_new(o, "exit_code", json_null());
+    json_object_set_new(o, "signal", json_null());
+    json_object_set_new(o, "started", json_null());
+    json_object_set_new(o, "finished", json_null());
+    json_object_set_new(o, "duration_s", json_null());
+    json_object_set_new(o, "record", json_string(record));
+    json_object_set_new(o, "log", json_string(log));
+    json_object_set_new(o, "log_tail", json_null());
+    json_object_set_new(o, "attempts", json_integer(0));
+    strlist_free(&cmd);
+    return o;
 }

@@ -7,6 +7,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "suite.h"
+
 #define MANIFEST_SCHEMA "exabench.manifest"
 #define MANIFEST_SCHEMA_VERSION 1
 
@@ -29,5 +31,10 @@ json_t *manifest_load(const char *dir);
 
 /* Writes text to PATH atomically (same steps as the manifest). Returns 0 or -1 (errno set). */
 int write_file_atomic(const char *path, const char *text);
+
+/* A new manifest (no runs yet) for suite s, and one pending run entry of it: its planned command,
+ * parameters (in the record's names) and state. */
+json_t *manifest_new(const struct suite *s, const char *run_id);
+json_t *manifest_run_entry(const struct suite *s, const struct run *r, const struct strlist *exclude);
 
 #endif

@@ -51,12 +51,6 @@ void progress_show(struct session *S, json_t *r, double elapsed, const char *sta
 
 int session_save(struct session *S);
 
-/* A new manifest (no runs yet) for suite s, and one pending run entry of it (run.c). */
-struct suite;
-struct run;
-struct strlist;
-json_t *manifest_new(const struct suite *s, const char *run_id);
-json_t *manifest_run_entry(const struct suite *s, const struct run *r, const struct strlist *exclude);
 
 /* sbatch executor (launch_slurm.c): runs every pending run of S through batch jobs, one per scale
  * step. dry_run: prints the scripts and submits nothing. Returns 0, or -1 on a Slurm failure. */

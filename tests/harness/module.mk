@@ -6,9 +6,7 @@ HARNESS_SUITE_SRCS := harness/run/suite.c harness/run/suite_yaml.c harness/run/l
 $(OBJ)/tests/harness/test_suite.o: EXTRA_CFLAGS += $(HARNESS_INCLUDES) $(YAML_CFLAGS)
 $(eval $(call unit_test,harness/test_suite,tests/harness/test_suite.c $(HARNESS_SUITE_SRCS) harness/run/launch.c,$(YAML_LIBS) $(CRYPTO_LIBS)))
 $(OBJ)/tests/harness/test_screen.o: EXTRA_CFLAGS += $(HARNESS_INCLUDES) $(YAML_CFLAGS)
-HARNESS_RUN_SRCS := harness/run/screen.c harness/run/run.c harness/run/proc.c harness/run/manifest.c harness/run/launch.c \
-                    harness/run/launch_slurm.c $(HARNESS_SUITE_SRCS) harness/run/plan.c
-$(eval $(call unit_test,harness/test_screen,tests/harness/test_screen.c $(HARNESS_RUN_SRCS),$(YAML_LIBS) $(CRYPTO_LIBS)))
+$(eval $(call unit_test,harness/test_screen,tests/harness/test_screen.c harness/run/screen_stats.c,))
 # exabench with one more kind, "fake" (kind_fake.c), registered from outside harness/: kind.t.
 $(OBJ)/tests/harness/kind_fake.o: EXTRA_CFLAGS += $(HARNESS_INCLUDES) $(YAML_CFLAGS)
 $(eval $(call test_tool,exabench-fakekind,tests/harness/kind_fake.c $(HARNESS_SRCS),$(YAML_LIBS) $(SQLITE_LIBS) $(CRYPTO_LIBS)))
