@@ -220,7 +220,7 @@ static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *n
         double g;
         if (!r->ok || !kind_has_plot(r->benchmark, "size_sweep") || rd_metric(r, "gflops", &g, NULL, NULL) != 0)
             continue;
-        double N = rd_param(r, "N"), P = rd_param(r, "P"), Q = rd_param(r, "Q"), NB = rd_param(r, "NB");
+        double N = rd_param(r, "n"), P = rd_param(r, "p"), Q = rd_param(r, "q"), NB = rd_param(r, "nb");
         if (isnan(N))
             continue;
         if (!isnan(P) && !isnan(Q) && !isnan(NB))

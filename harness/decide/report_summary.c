@@ -205,21 +205,21 @@ void rp_summarize(const struct rd_set *set, struct rp_summary *s)
     const struct rd_run *top = s->rmax_run;
     if (!top)
         return;
-    double n = rd_param(top, "N");
+    double n = rd_param(top, "n");
     s->nmax = isnan(n) ? 0 : (long)n;
     s->rmax_nodes = top->nodes;
     s->rmax_cores = (long)top->ranks * top->threads_per_rank;
     /* N1/2 from the N sweep on the same grid and scale as the Rmax run. */
-    double P = rd_param(top, "P"), Q = rd_param(top, "Q");
+    double P = rd_param(top, "p"), Q = rd_param(top, "q");
     struct npoint *pts = malloc((set->n + 1) * sizeof *pts);
     size_t np = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct rd_run *r = &set->runs[i];
-        double g, rn = rd_param(r, "N");
+        double g, rn = rd_param(r, "n");
         if (!r->ok || !kind_has_role(r->benchmark, KIND_ROLE_RMAX) || r->nodes != top->nodes || r->ranks != top->ranks ||
             isnan(rn) || rd_metric(r, "gflops", &g, NULL, NULL) != 0)
             continue;
-        double rp = rd_param(r, "P"), rq = rd_param(r, "Q");
+        double rp = rd_param(r, "p"), rq = rd_param(r, "q");
         if ((!isnan(P) && rp != P) || (!isnan(Q) && rq != Q))
             continue;
         size_t k;

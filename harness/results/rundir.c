@@ -141,11 +141,12 @@ static void from_record(struct rd_run *r)
         r->ranks_per_node = jint(launch, "ranks_per_node", r->ranks);
     if (r->threads_per_rank <= 0)
         r->threads_per_rank = jint(launch, "threads_per_rank", 1);
-    if (!r->params || json_object_size(r->params) == 0) {
-        const json_t *p = json_object_get(rec, "parameters");
-        if (json_is_object(p))
-            r->params = p;
-    }
+    /* The record's parameters are the run's: the manifest's planned ones (the same names) stand in
+     * only for runs that left no record, so a folder of records keys its runs as one with a
+     * manifest does. */
+    const json_t *p = json_object_get(rec, "parameters");
+    if (json_is_object(p))
+        r->params = p;
     const json_t *hosts = json_object_get(launch, "hosts");
     if (json_is_array(hosts) && json_array_size(hosts) > 0 && json_is_string(json_array_get(hosts, 0)))
         r->host = json_string_value(json_array_get(hosts, 0));
@@ -511,30 +512,9 @@ size_t rd_metric_samples(const struct rd_run *run, const char *name, double *out
     return 0;
 }
 
-static const json_t *param_any_case(const json_t *obj, const char *name)
-{
-    const json_t *v = json_object_get(obj, name);
-    if (v)
-        return v;
-    char alt[64];
-    size_t i;
-    for (i = 0; name[i] && i < sizeof alt - 1; i++)
-        alt[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
-    alt[i] = '\0';
-    if ((v = json_object_get(obj, alt)))
-        return v;
-    for (i = 0; name[i] && i < sizeof alt - 1; i++)
-        alt[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
-    return json_object_get(obj, alt);
-}
-
 double rd_param(const struct rd_run *run, const char *name)
 {
-    const json_t *v = param_any_case(run->params, name);
-    if (!json_is_number(v))
-        v = param_any_case(json_object_get(run->rec, "parameters"), name);
-    if (!json_is_number(v))
-        v = param_any_case(json_object_get(run->rec, "results"), name);
+    const json_t *v = json_object_get(run->params, name);
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 

@@ -48,7 +48,7 @@ int rd_metric(const struct rd_run *run, const char *name, double *value, const c
 /* The metric's per-repetition samples (its value alone when it has none). Returns the count written
  * (at most cap) or 0 when the metric is absent. */
 size_t rd_metric_samples(const struct rd_run *run, const char *name, double *out, size_t cap);
-/* A numeric parameter (manifest or record), or NaN. */
+/* A numeric parameter by its exact name (the record's, as docs/results.md names them), or NaN. */
 double rd_param(const struct rd_run *run, const char *name);
 /* Why a run is not ok ("status crashed", "verification failed (residual 3.1 > 16)"...) into buf. */
 const char *rd_failure(const struct rd_run *run, char *buf, size_t len);
