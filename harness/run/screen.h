@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "run.h"
+#include "session.h"
 #include "screen_stats.h"
 #include "suite.h"
 

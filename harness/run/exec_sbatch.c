@@ -14,11 +14,12 @@
 #include <unistd.h>
 
 #include "exa_cli.h"
+#include "executor.h"
 #include "exa_record.h"
 #include "launch.h"
 #include "manifest.h"
 #include "proc.h"
-#include "run.h"
+#include "session.h"
 #include "suite.h"
 
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -298,7 +299,7 @@ static void follow(struct session *S, struct job *jobs, size_t nj)
     }
 }
 
-int slurm_batch_execute(struct session *S, int dry_run)
+static int sbatch_execute(struct session *S, int dry_run)
 {
     json_t *runs = json_object_get(S->manifest, "runs");
     json_t *L = json_object_get(S->manifest, "launcher");
@@ -459,3 +460,5 @@ int slurm_batch_execute(struct session *S, int dry_run)
     free(jobs);
     return failed ? -1 : 0;
 }
+
+const struct executor executor_sbatch = {"sbatch", sbatch_execute};

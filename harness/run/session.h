@@ -1,7 +1,7 @@
-/* The state of one `exabench run` (or screen) session, shared by the sequential executor (mpirun,
- * srun in an allocation) in run.c and the batch executor (sbatch) in launch_slurm.c. */
-#ifndef EXA_HARNESS_RUN_H
-#define EXA_HARNESS_RUN_H
+/* The state of one `exabench run` (or screen) session, shared by the executors (exec_*.c), run.c
+ * and screen.c. */
+#ifndef EXA_HARNESS_SESSION_H
+#define EXA_HARNESS_SESSION_H
 
 #include <jansson.h>
 #include <limits.h>
@@ -50,10 +50,14 @@ void run_environment(struct session *S, json_t *r, struct envlist *env);
 void progress_show(struct session *S, json_t *r, double elapsed, const char *status);
 
 int session_save(struct session *S);
+/* Seconds as "41 s", "3m10s" or "2h05m". */
+void session_fmt_secs(char *buf, size_t len, double s);
 
 
-/* sbatch executor (launch_slurm.c): runs every pending run of S through batch jobs, one per scale
- * step. dry_run: prints the scripts and submits nothing. Returns 0, or -1 on a Slurm failure. */
-int slurm_batch_execute(struct session *S, int dry_run);
+/* Runs every pending run of S in plan order, one after another (the local and srun executors).
+ * Returns 0, or -1 when a process can not be started. */
+int session_run_each(struct session *S);
+/* --dry-run of the one-after-another executors: each run's id and command line on stdout. */
+int session_print_commands(struct session *S);
 
 #endif
