@@ -215,28 +215,37 @@ static void plan_usage(FILE *out)
             "FILE:LINE:COLUMN).\n");
 }
 
+/* Options in the order given ("-": the suite file is seen where it stands, so --only knows whether
+ * its last name may be the file). */
+static void plan_options(int argc, char **argv, int *as_json, struct strlist *only, const char **file)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, 'j'},
+        {"only", no_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': plan_usage(stdout); exit(0);
+        case 'j': *as_json = 1; break;
+        case 'o': suite_take_only(argc, argv, *file != NULL, only); break;
+        case 1:
+            if (*file)
+                exa_usage_error("plan: one suite file expected, got '%s' and '%s'", *file, optarg);
+            *file = optarg;
+            break;
+        default: exa_usage_error("plan: unknown option '%s'", argv[optind - 1]);
+        }
+    }
+}
+
 int cmd_plan(int argc, char **argv)
 {
     int as_json = 0;
     struct strlist only = {0};
     const char *file = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            plan_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--json")) {
-            as_json = 1;
-        } else if (!strcmp(a, "--only")) {
-            suite_take_only(argc, argv, &i, file != NULL, &only);
-        } else if (a[0] == '-' && a[1]) {
-            exa_usage_error("plan: unknown option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            exa_usage_error("plan: one suite file expected, got '%s' and '%s'", file, a);
-        }
-    }
+    plan_options(argc, argv, &as_json, &only, &file);
     if (!file)
         exa_usage_error("plan: missing the suite file");
     struct suite s;

@@ -4,6 +4,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,35 +114,51 @@ static int execute(struct session *S, int dry_run)
     return x->execute(S, dry_run);
 }
 
+struct run_opts {
+    const char **out, **resume, **file, **exclude_file;
+    int *dry_run, *screen_first;
+    struct strlist *only;
+};
+
+/* Options in the order given ("-": the suite file is seen where it stands, so --only knows whether
+ * its last name may be the file). */
+static void run_options(int argc, char **argv, struct run_opts *o)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"out", required_argument, NULL, 'O'},
+        {"resume", required_argument, NULL, 'R'}, {"exclude-file", required_argument, NULL, 'X'},
+        {"dry-run", no_argument, NULL, 'n'}, {"screen", no_argument, NULL, 's'},
+        {"only", no_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "-:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': run_usage(stdout); exit(0);
+        case 'O': *o->out = optarg; break;
+        case 'R': *o->resume = optarg; break;
+        case 'X': *o->exclude_file = optarg; break;
+        case 'n': *o->dry_run = 1; break;
+        case 's': *o->screen_first = 1; break;
+        case 'o': suite_take_only(argc, argv, *o->file != NULL, o->only); break;
+        case 1:
+            if (*o->file)
+                exa_usage_error("run: one suite file expected, got '%s' and '%s'", *o->file, optarg);
+            *o->file = optarg;
+            break;
+        case ':': exa_usage_error("%s needs a value", argv[optind - 1]);
+        default: exa_usage_error("run: unknown option '%s'", argv[optind - 1]);
+        }
+    }
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *out = "results", *resume = NULL, *file = NULL, *exclude_file = NULL;
     int dry_run = 0, screen_first = 0;
     struct strlist only = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            run_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--out") || !strcmp(a, "--resume") || !strcmp(a, "--exclude-file")) {
-            if (i + 1 >= argc)
-                exa_usage_error("%s needs a value", a);
-            const char **dst = !strcmp(a, "--out") ? &out : !strcmp(a, "--resume") ? &resume : &exclude_file;
-            *dst = argv[++i];
-        } else if (!strcmp(a, "--dry-run")) {
-            dry_run = 1;
-        } else if (!strcmp(a, "--screen")) {
-            screen_first = 1;
-        } else if (!strcmp(a, "--only")) {
-            suite_take_only(argc, argv, &i, file != NULL, &only);
-        } else if (a[0] == '-' && a[1]) {
-            exa_usage_error("run: unknown option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            exa_usage_error("run: one suite file expected, got '%s' and '%s'", file, a);
-        }
-    }
+    struct run_opts o = {&out, &resume, &file, &exclude_file, &dry_run, &screen_first, &only};
+    run_options(argc, argv, &o);
     if (!file && !resume)
         exa_usage_error("run: missing the suite file");
     if (resume && (only.n || screen_first || exclude_file))

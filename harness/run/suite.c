@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <openssl/evp.h>
@@ -562,11 +563,11 @@ void suite_free(struct suite *s)
 
 /* ---- --only ------------------------------------------------------------------------------- */
 
-void suite_take_only(int argc, char **argv, int *i, int have_file, struct strlist *only)
+void suite_take_only(int argc, char **argv, int have_file, struct strlist *only)
 {
     size_t before = only->n;
-    while (*i + 1 < argc && argv[*i + 1][0] != '-' && (*i + 2 < argc || have_file))
-        strlist_push(only, argv[++*i]);
+    while (optind < argc && argv[optind][0] != '-' && (optind + 1 < argc || have_file))
+        strlist_push(only, argv[optind++]);
     if (only->n == before)
         exa_usage_error("--only needs at least one benchmark entry name");
 }

@@ -117,9 +117,10 @@ struct suite {
 int suite_load(const char *file, struct suite *s);
 void suite_free(struct suite *s);
 
-/* --only NAME... of `plan` and `run`: takes the names after argv[*i] into only, leaving the last
- * argument for the suite file while none has been seen (have_file 0); exits 2 when none follows. */
-void suite_take_only(int argc, char **argv, int *i, int have_file, struct strlist *only);
+/* --only NAME... of `plan` and `run`, inside their getopt_long loop ("-" order, --only without an
+ * argument): takes the names from argv[optind] on into only, leaving the last argument for the
+ * suite file while none has been seen (have_file 0); exits 2 when none follows. */
+void suite_take_only(int argc, char **argv, int have_file, struct strlist *only);
 /* 0 when every name in only is a benchmark entry of s; otherwise prints which is not and returns
  * -1 (the command exits 2). */
 int suite_check_only(const struct suite *s, const struct strlist *only);
