@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "exa_parse.h"
+#include "exa_stats.h"
 #include "report.h"
 #include "rstats.h"
 #include "rundir_scan.h"
@@ -242,8 +243,8 @@ static void decide(struct row *r, double *a, size_t na, double *b, size_t nb, do
 {
     r->na = na;
     r->nb = nb;
-    r->ma = rs_median(a, na);
-    r->mb = rs_median(b, nb);
+    r->ma = exa_median(a, na);
+    r->mb = exa_median(b, nb);
     if (keep_samples) {  /* for --json only */
         r->sa = samples_json(a, na);
         r->sb = samples_json(b, nb);

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "exa_parse.h"
+#include "exa_stats.h"
 #include "report.h"
 #include "rstats.h"
 
@@ -231,7 +232,7 @@ int cmd_history(int argc, char **argv)
     double prev = NAN;
     for (size_t i = 0; i < np; i++) {
         struct point *p = &pts[i];
-        double med = rs_median(p->v, p->n), lo = p->v[0], hi = p->v[0];
+        double med = exa_median(p->v, p->n), lo = p->v[0], hi = p->v[0];
         for (size_t k = 1; k < p->n; k++) {
             lo = p->v[k] < lo ? p->v[k] : lo;
             hi = p->v[k] > hi ? p->v[k] : hi;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exa_stats.h"
 #include "kind.h"
 #include "report.h"
 #include "rstats.h"
@@ -421,7 +422,7 @@ static void allpairs_map(const struct rd_run *r, const json_t *m, const char *fi
             if (!isnan(v[a * n + b]))
                 tmp[nv++] = v[a * n + b];
         }
-    double med = nv ? rs_median(tmp, nv) : NAN;
+    double med = nv ? exa_median(tmp, nv) : NAN;
     const json_t *listed = json_object_get(json_object_get(r->rec, "results"), "slow_pairs");
     struct rp_plot *p = add_plot(plots, np, cap);
     char name[64], title[160];

@@ -21,24 +21,6 @@ static int cmp_tagged(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-double rs_median(const double *v, size_t n)
-{
-    if (n == 0)
-        return NAN;
-    double *c = malloc(n * sizeof *c);
-    memcpy(c, v, n * sizeof *c);
-    qsort(c, n, sizeof *c, cmp_double);
-    double m = n % 2 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
-    free(c);
-    return m;
-}
-
 /* P(U <= u) under the null hypothesis, by counting arrangements. */
 static double exact_cdf(size_t m, size_t n, long u)
 {

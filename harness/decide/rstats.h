@@ -23,7 +23,5 @@ int rs_mann_whitney_asymptotic(const double *a, size_t na, const double *b, size
  * 2 / C(na + nb, na), at most 1. With 3 against 3 it is 0.1, so a 5% test needs 4 or more each. */
 double rs_mwu_min_p(size_t na, size_t nb);
 
-/* Median of n values (array not modified), NaN when n == 0. */
-double rs_median(const double *v, size_t n);
 
 #endif
