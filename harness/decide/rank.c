@@ -98,7 +98,7 @@ static int check(struct entry *e)
             snprintf(e->reason, sizeof e->reason, "malformed: records[%zu] has no raw text", i);
             return -1;
         }
-        rp_sha256_hex(json_string_value(raw), json_string_length(raw), h);
+        rd_sha256_hex(json_string_value(raw), json_string_length(raw), h);
         if (strcmp(h, jstr(r, "sha256", ""))) {
             snprintf(e->reason, sizeof e->reason, "altered after sealing: record %s no longer matches its SHA-256", file);
             return -1;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "digest.h"
 #include "rundir.h"
 
 /* ---- growing string ---- */
@@ -38,7 +39,6 @@ json_t *rp_load_spec(const char *path, char *err, size_t errlen);
 int rp_line(const json_t *obj);
 
 /* ---- hashing and encoding ---- */
-void rp_sha256_hex(const void *data, size_t len, char out[65]);
 void rp_base64(struct sbuf *out, const unsigned char *data, size_t len);
 
 /* ---- gnuplot ---- */

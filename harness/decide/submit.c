@@ -73,14 +73,14 @@ int rp_submission_seal(const json_t *sub, char digest[65], char *err, size_t err
             return -1;
         }
         char h[65];
-        rp_sha256_hex(raw, json_string_length(json_object_get(r, "raw")), h);
+        rd_sha256_hex(raw, json_string_length(json_object_get(r, "raw")), h);
         sb_printf(&b, "%s %s\n", file, h);
     }
     char *s1 = json_dumps(system, JSON_COMPACT | JSON_SORT_KEYS), *s2 = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS);
     sb_printf(&b, "%s\n%s\n%s\n", run_id, s1, s2);
     rd_jfree(s1);
     rd_jfree(s2);
-    rp_sha256_hex(b.s, b.len, digest);
+    rd_sha256_hex(b.s, b.len, digest);
     sb_free(&b);
     return 0;
 }
@@ -240,7 +240,7 @@ int cmd_submit(int argc, char **argv)
         if (!raw)
             exa_input_error("%s", err);
         char h[65];
-        rp_sha256_hex(raw, len, h);
+        rd_sha256_hex(raw, len, h);
         json_array_append_new(records, json_pack("{s:s, s:s, s:s%}", "file", r->record_file, "sha256", h, "raw", raw, len));
         free(raw);
     }

@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "digest.h"
 #include "exa_cli.h"
 #include "exa_parse.h"
 #include "exa_peak.h"
@@ -383,28 +383,6 @@ static int parse_entry(struct sy_ctx *c, yaml_node_t *n, const struct bench_entr
     return entry_binary(c, pr, np, b, e);
 }
 
-static int sha256_file(const char *path, char out[65])
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    unsigned char buf[65536];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        EVP_DigestUpdate(md, buf, got);
-    fclose(f);
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(md, dig, &len);
-    EVP_MD_CTX_free(md);
-    for (unsigned int i = 0; i < len && i < 32; i++)
-        sprintf(out + 2 * i, "%02x", dig[i]);
-    out[64] = 0;
-    return 0;
-}
-
 int suite_load(const char *file, struct suite *s)
 {
     memset(s, 0, sizeof *s);
@@ -433,7 +411,7 @@ int suite_load(const char *file, struct suite *s)
         free(s->dir);
         s->dir = strdup("/");
     }
-    if (sha256_file(real, s->sha256) != 0) {
+    if (rd_sha256_file(real, s->sha256) != 0) {
         fclose(f);
         return -1;
     }

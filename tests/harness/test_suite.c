@@ -7,7 +7,9 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "digest.h"
 #include "exa_hplmodel.h"
 #include "launch.h"
 #include "suite.h"
@@ -121,6 +123,21 @@ static void test_envlist(void **state)
     envlist_free(&b);
 }
 
+/* The suite file's checksum in the manifest: SHA-256 of the file as read in blocks. */
+static void test_sha256_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/exa-digest-XXXXXX", h[65];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "abc", 3), 3);
+    close(fd);
+    assert_int_equal(rd_sha256_file(path, h), 0);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unlink(path);
+    assert_int_equal(rd_sha256_file(path, h), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_hpl_memory),
         cmocka_unit_test(test_shell_quote),
         cmocka_unit_test(test_envlist),
+        cmocka_unit_test(test_sha256_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

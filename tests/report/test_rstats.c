@@ -151,7 +151,7 @@ static void test_base64_sha(void **state)
     assert_string_equal(b.s, "aGVsbG8hPw==");
     sb_free(&b);
     char h[65];
-    rp_sha256_hex("abc", 3, h);
+    rd_sha256_hex("abc", 3, h);
     assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
