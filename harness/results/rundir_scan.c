@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
 #include "rundir_scan.h"
 
 #define MAX_DEPTH 512
@@ -31,60 +32,6 @@ static int fail(struct scan *s, const char *why)
     return -1;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* The code unit of "\uXXXX" at p (p at the backslash, 6 bytes available), or -1. */
-static long hex4(const char *p)
-{
-    if (p[0] != '\\' || p[1] != 'u')
-        return -1;
-    long v = 0;
-    for (int i = 2; i < 6; i++) {
-        int h = hexval(p[i]);
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
-/* Length of the well-formed UTF-8 sequence at p (first byte >= 0x80), 0 when it is not one:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0], cp;
-    size_t n;
-    if (c < 0xC2)
-        return 0;
-    else if (c < 0xE0)
-        n = 2, cp = c & 0x1F;
-    else if (c < 0xF0)
-        n = 3, cp = c & 0x0F;
-    else if (c < 0xF5)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* Checks one escape at s->p (the backslash) and steps over it. */
 static int escape(struct scan *s)
 {
@@ -97,7 +44,7 @@ static int escape(struct scan *s)
         s->p++;
         return 0;
     }
-    long cp = s->end - s->p >= 5 ? hex4(s->p - 1) : -1;
+    long cp = s->end - s->p >= 5 ? rd_json_hex4(s->p - 1) : -1;
     if (cp < 0)
         return fail(s, "invalid \\u escape");
     if (cp == 0)
@@ -105,7 +52,7 @@ static int escape(struct scan *s)
     if (cp >= 0xDC00 && cp <= 0xDFFF)
         return fail(s, "invalid Unicode escape (a lone low surrogate)");
     if (cp >= 0xD800 && cp <= 0xDBFF) {
-        long lo = s->end - s->p >= 11 ? hex4(s->p + 5) : -1;
+        long lo = s->end - s->p >= 11 ? rd_json_hex4(s->p + 5) : -1;
         if (lo < 0xDC00 || lo > 0xDFFF)
             return fail(s, "invalid Unicode escape (a high surrogate without its low half)");
         s->p += 6;
@@ -138,7 +85,7 @@ static int string(struct scan *s, const char **b, const char **e, int *esc)
             continue;
         }
         if (c >= 0x80) {
-            size_t n = utf8_len((const unsigned char *)s->p, (const unsigned char *)s->end);
+            size_t n = rd_json_utf8_len((const unsigned char *)s->p, (const unsigned char *)s->end);
             if (!n)
                 return fail(s, "invalid UTF-8");
             s->p += n;
@@ -147,63 +94,6 @@ static int string(struct scan *s, const char **b, const char **e, int *esc)
         s->p++;
     }
     return fail(s, "premature end of input in a string");
-}
-
-static size_t utf8_put(unsigned long cp, char *o)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Decodes a checked string body with escapes into out (at most e - b bytes); returns the length. */
-static size_t unescape(const char *b, const char *e, char *out)
-{
-    char *o = out;
-    while (b < e) {
-        if (*b != '\\') {
-            *o++ = *b++;
-            continue;
-        }
-        char x = b[1];
-        if (x == 'u') {
-            unsigned long cp = (unsigned long)hex4(b);
-            b += 6;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned long)hex4(b) - 0xDC00);
-                b += 6;
-            }
-            o += utf8_put(cp, o);
-            continue;
-        }
-        b += 2;
-        switch (x) {
-        case 'b': *o++ = '\b'; break;
-        case 'f': *o++ = '\f'; break;
-        case 'n': *o++ = '\n'; break;
-        case 'r': *o++ = '\r'; break;
-        case 't': *o++ = '\t'; break;
-        default: *o++ = x;  /* " \ / */
-        }
-    }
-    return (size_t)(o - out);
 }
 
 /* The text of a checked string body, decoded: a pointer into the input when it has no escapes,
@@ -217,7 +107,7 @@ static const char *string_text(const char *b, const char *e, int esc, char *buf,
         return b;
     }
     char *out = (size_t)(e - b) <= cap ? buf : (*heap = malloc((size_t)(e - b) + 1));
-    *len = unescape(b, e, out);
+    *len = rd_json_unescape(b, e, out);
     return out;
 }
 
@@ -608,80 +498,4 @@ json_t *rd_scan_record(const char *text, size_t len, const char *path, char *err
 bad:
     json_decref(rec);
     return error_at(&s, path, err, errlen);
-}
-
-/* ---- an arena for jansson's allocations while records are loaded ----
- * jansson makes many small blocks (an object with four members costs ~500 bytes through malloc).
- * During loading they come from large chunks instead, 8-byte aligned, with no header and no
- * free-list upkeep; the memory goes back at exit (the reporting commands are short-lived). A
- * pointer inside a chunk is never passed to free(): rd_jfree and jansson's free check the range. */
-#include <pthread.h>
-#include <stdatomic.h>
-#include <sys/mman.h>
-
-#define ARENA_CHUNK ((size_t)32 << 20)
-#define ARENA_MAX_CHUNKS 4096
-static char *arena_lo[ARENA_MAX_CHUNKS], *arena_hi[ARENA_MAX_CHUNKS];
-static atomic_int arena_nchunks;
-static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
-static __thread char *arena_cur, *arena_end;
-
-static int in_arena(const void *p)
-{
-    int n = atomic_load(&arena_nchunks);
-    for (int i = n - 1; i >= 0; i--)
-        if ((const char *)p >= arena_lo[i] && (const char *)p < arena_hi[i])
-            return 1;
-    return 0;
-}
-
-static void *arena_malloc(size_t n)
-{
-    size_t need = (n + 7) & ~(size_t)7;
-    if (need == 0)
-        need = 8;
-    if ((size_t)(arena_end - arena_cur) < need || !arena_cur) {
-        if (need > ARENA_CHUNK / 16)
-            return malloc(n);
-        pthread_mutex_lock(&arena_lock);
-        int k = atomic_load(&arena_nchunks);
-        void *c = k < ARENA_MAX_CHUNKS ? mmap(NULL, ARENA_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                                       : MAP_FAILED;
-        if (c != MAP_FAILED) {
-            /* Transparent huge pages where the kernel offers them on request: one fault per
-             * 2 MiB instead of per 4 KiB, which matters where faults are dear (VMs). */
-            (void)madvise(c, ARENA_CHUNK, MADV_HUGEPAGE);
-            arena_lo[k] = c;
-            arena_hi[k] = (char *)c + ARENA_CHUNK;
-            atomic_store(&arena_nchunks, k + 1);
-        }
-        pthread_mutex_unlock(&arena_lock);
-        if (c == MAP_FAILED)
-            return malloc(n);
-        arena_cur = c;
-        arena_end = arena_cur + ARENA_CHUNK;
-    }
-    void *p = arena_cur;
-    arena_cur += need;
-    return p;
-}
-
-static void arena_free(void *p)
-{
-    if (p && !in_arena(p))
-        free(p);
-}
-
-void rd_jfree(void *p)
-{
-    arena_free(p);
-}
-
-void rd_arena_enable(void)
-{
-    static int on;
-    if (!on) {
-        on = 1;
-        json_set_alloc_funcs(arena_malloc, arena_free);
-    }
 }
