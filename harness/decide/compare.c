@@ -17,6 +17,7 @@
 #include "exa_stats.h"
 #include "report.h"
 #include "rstats.h"
+#include "run_index.h"
 #include "rundir_scan.h"
 
 static void usage(void)
@@ -45,72 +46,6 @@ static void usage(void)
            "      --changes-only    print only rows whose verdict is not 'unchanged'\n"
            "  -h, --help            this text\n\n"
            "Exit status: 0 nothing regressed, 1 at least one regression, 2 bad input.\n");
-}
-
-/* ---- a hash index of runs by key ---- */
-struct bucket {
-    const char *key;
-    size_t *idx;  /* run indices */
-    size_t n, cap;
-    struct bucket *next;
-    int seen;
-};
-struct index {
-    struct bucket **tab;
-    size_t size;
-    struct bucket **order;  /* buckets in first-seen order */
-    size_t n;
-};
-
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static struct bucket *index_find(const struct index *ix, const char *key)
-{
-    for (struct bucket *b = ix->tab[fnv(key) % ix->size]; b; b = b->next)
-        if (!strcmp(b->key, key))
-            return b;
-    return NULL;
-}
-
-static void index_build(struct index *ix, const struct rd_set *set, const char *(*keyf)(const struct rd_run *, char *, size_t))
-{
-    ix->size = set->n * 2 + 17;
-    ix->tab = calloc(ix->size, sizeof *ix->tab);
-    ix->order = calloc(set->n + 1, sizeof *ix->order);
-    ix->n = 0;
-    char buf[1024];
-    for (size_t i = 0; i < set->n; i++) {
-        const char *key = keyf(&set->runs[i], buf, sizeof buf);
-        struct bucket *b = index_find(ix, key);
-        if (!b) {
-            b = calloc(1, sizeof *b);
-            b->key = strdup(key);
-            size_t h = fnv(key) % ix->size;
-            b->next = ix->tab[h];
-            ix->tab[h] = b;
-            ix->order[ix->n++] = b;
-        }
-        if (b->n == b->cap)
-            b->idx = realloc(b->idx, (b->cap = b->cap ? 2 * b->cap : 4) * sizeof *b->idx);
-        b->idx[b->n++] = i;
-    }
-}
-
-static void index_free(struct index *ix)
-{
-    for (size_t i = 0; i < ix->n; i++) {
-        free((char *)ix->order[i]->key);
-        free(ix->order[i]->idx);
-        free(ix->order[i]);
-    }
-    free(ix->tab);
-    free(ix->order);
 }
 
 static const char *full_key(const struct rd_run *r, char *buf, size_t len)
@@ -164,7 +99,7 @@ static struct row *row_new(struct rows *rs, const struct rd_run *run, const char
 }
 
 /* Samples of a metric pooled over the ok runs of a bucket. */
-static size_t pool(const struct rd_set *set, const struct bucket *b, const char *metric, double **out, size_t *cap,
+static size_t pool(const struct rd_set *set, const struct rd_bucket *b, const char *metric, double **out, size_t *cap,
                    const char **unit, int *higher)
 {
     size_t n = 0;
@@ -186,7 +121,7 @@ static size_t pool(const struct rd_set *set, const struct bucket *b, const char 
     return n;
 }
 
-static size_t count_ok(const struct rd_set *set, const struct bucket *b, const struct rd_run **first_failed)
+static size_t count_ok(const struct rd_set *set, const struct rd_bucket *b, const struct rd_run **first_failed)
 {
     size_t ok = 0;
     *first_failed = NULL;
@@ -379,21 +314,21 @@ int cmd_compare(int argc, char **argv)
     if (rd_load_two(argv[optind], &A, argv[optind + 1], &B, err, sizeof err) != 0)
         exa_input_error("%s", err);
 
-    struct index ia, ib, lb;
-    index_build(&ia, &A, full_key);
-    index_build(&ib, &B, full_key);
-    index_build(&lb, &B, loose_key);
+    struct rd_index ia, ib, lb;
+    rd_index_build(&ia, &A, full_key);
+    rd_index_build(&ib, &B, full_key);
+    rd_index_build(&lb, &B, loose_key);
     struct rows rs = {0};
     double *sa = NULL, *sb = NULL;
     size_t ca = 0, cb = 0;
     char buf[1024];
     for (size_t i = 0; i < ia.n; i++) {
-        struct bucket *ba = ia.order[i];
+        struct rd_bucket *ba = ia.order[i];
         const struct rd_run *ra = &A.runs[ba->idx[0]];
-        struct bucket *bb = index_find(&ib, ba->key);
+        struct rd_bucket *bb = rd_index_find(&ib, ba->key);
         if (!bb) {
             struct row *r = row_new(&rs, ra, NULL);
-            struct bucket *near = index_find(&lb, loose_key(ra, buf, sizeof buf));
+            struct rd_bucket *near = rd_index_find(&lb, loose_key(ra, buf, sizeof buf));
             if (near) {
                 char diff[200];
                 params_diff(ra, &B.runs[near->idx[0]], diff, sizeof diff);
@@ -610,8 +545,8 @@ int cmd_compare(int argc, char **argv)
     json_decref(pdiff);
     json_decref(pa);
     json_decref(pb);
-    index_free(&ia);
-    index_free(&ib);
-    index_free(&lb);
+    rd_index_free(&ia);
+    rd_index_free(&ib);
+    rd_index_free(&lb);
     return regressed ? EXA_EXIT_FAILED : EXA_EXIT_OK;
 }
