@@ -13,6 +13,7 @@
 
 #include <yaml.h>
 
+#include "file_atomic.h"
 #include "report.h"
 #include "rundir_scan.h"
 
@@ -133,13 +134,9 @@ int rp_mkdir_p(const char *path, char *err, size_t errlen)
 
 int rp_write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    size_t w = fwrite(data, 1, len, f);
-    if (fclose(f) != 0 || w != len) {
+    /* Not durable: a report is rendered again from its run folder; atomic, so that a page open in
+     * a browser never shows half a file. */
+    if (rd_write_atomic(path, data, len, 0) != 0) {
         snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return -1;
     }

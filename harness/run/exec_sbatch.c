@@ -16,6 +16,7 @@
 #include "exa_cli.h"
 #include "executor.h"
 #include "exa_record.h"
+#include "file_atomic.h"
 #include "launch.h"
 #include "manifest.h"
 #include "proc.h"
@@ -410,7 +411,7 @@ static int sbatch_execute(struct session *S, int dry_run)
             json_decref(aj);
             printf("# ---- %s  (submit: %s)\n%s\n", path, line, script);
             free(line);
-        } else if (write_file_atomic(path, script) != 0) {
+        } else if (rd_write_atomic(path, script, strlen(script), 1) != 0) {
             fprintf(stderr, "exabench: error: can not write %s: %s\n", path, strerror(errno));
             failed = 1;
         } else {

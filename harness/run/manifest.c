@@ -16,6 +16,7 @@
 #include "exa_cli.h"
 #include "exa_hplmodel.h"
 #include "exa_record.h"
+#include "file_atomic.h"
 #include "launch.h"
 
 void manifest_run_id(char *buf, size_t len)
@@ -98,58 +99,6 @@ int manifest_link_latest(const char *parent, const char *run_id)
     return 0;
 }
 
-static void fsync_dir_of(const char *path)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *slash = strrchr(buf, '/');
-    if (slash)
-        *slash = 0;
-    else
-        snprintf(buf, sizeof buf, ".");
-    int fd = open(buf, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-int write_file_atomic(const char *path, const char *text)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            errno = e;
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-        return -1;
-    }
-    fsync_dir_of(path);
-    return 0;
-}
 
 int manifest_write(json_t *manifest, const char *dir)
 {
@@ -169,7 +118,7 @@ int manifest_write(json_t *manifest, const char *dir)
     free(text);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    int rc = write_file_atomic(path, with_nl);
+    int rc = rd_write_atomic(path, with_nl, strlen(with_nl), 1);
     if (rc != 0)
         fprintf(stderr, "exabench: error: can not write %s: %s\n", path, strerror(errno));
     free(with_nl);

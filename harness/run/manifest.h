@@ -29,8 +29,6 @@ int manifest_write(json_t *manifest, const char *dir);
 /* Loads DIR/manifest.json and checks its schema. Returns the object, or NULL with a message printed. */
 json_t *manifest_load(const char *dir);
 
-/* Writes text to PATH atomically (same steps as the manifest). Returns 0 or -1 (errno set). */
-int write_file_atomic(const char *path, const char *text);
 
 /* A new manifest (no runs yet) for suite s, and one pending run entry of it: its planned command,
  * parameters (in the record's names) and state. */

@@ -16,6 +16,7 @@
 #include "exa_cli.h"
 #include "exa_record.h"
 #include "exa_stats.h"
+#include "file_atomic.h"
 #include "launch.h"
 #include "manifest.h"
 #include "proc.h"
@@ -302,7 +303,7 @@ int screen_execute(const struct suite *s, struct session *S, struct strlist *fla
     json_object_set_new(out, "flagged", fl);
     char path[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/flagged-nodes.txt", sdir);
-    write_file_atomic(path, text);
+    rd_write_atomic(path, text, strlen(text), 1);
     free(text);
     char *js = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     snprintf(path, sizeof path, "%s/screen.json", sdir);
@@ -310,7 +311,7 @@ int screen_execute(const struct suite *s, struct session *S, struct strlist *fla
     js = realloc(js, jl + 2);
     js[jl] = '\n';
     js[jl + 1] = 0;
-    write_file_atomic(path, js);
+    rd_write_atomic(path, js, strlen(js), 1);
     free(js);
     json_object_set_new(S->manifest, "screen", json_pack("{s:s, s:s, s:O}", "file", "screen/screen.json",
                                                          "flagged_nodes_file", "screen/flagged-nodes.txt",
