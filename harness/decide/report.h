@@ -10,17 +10,9 @@
 
 #include "digest.h"
 #include "rundir.h"
+#include "sbuf.h"
 
-/* ---- growing string ---- */
-struct sbuf {
-    char *s;
-    size_t len, cap;
-};
-void sb_init(struct sbuf *b);
-void sb_free(struct sbuf *b);
-void sb_add(struct sbuf *b, const char *s);
-void sb_addn(struct sbuf *b, const char *s, size_t n);
-void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ---- growing string (results/sbuf.h), escaped for the page it goes into ---- */
 void sb_html(struct sbuf *b, const char *s);  /* HTML-escaped */
 void sb_csv(struct sbuf *b, const char *s);   /* one CSV field, quoted when it needs to be */
 void sb_md(struct sbuf *b, const char *s);    /* Markdown table cell (| and newlines escaped) */

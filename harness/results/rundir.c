@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 
 #include "exa_record.h"
-#include "report.h"
 #include "rundir.h"
 #include "rundir_scan.h"
+#include "sbuf.h"
 
 static const char *jstr(const json_t *obj, const char *key, const char *dflt)
 {

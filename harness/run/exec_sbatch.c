@@ -20,6 +20,7 @@
 #include "launch.h"
 #include "manifest.h"
 #include "proc.h"
+#include "sbuf.h"
 #include "session.h"
 #include "suite.h"
 
@@ -29,32 +30,6 @@ static void q(char *buf, size_t cap, const char *word)
 {
     buf[0] = 0;
     shell_quote(buf, cap, word);
-}
-
-/* Appends printf text to a growing string. */
-struct sbuf {
-    char *s;
-    size_t len, cap;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? room : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-            return;
-        if (b->s && (size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap = b->cap * 2 + (size_t)n + 256;
-        b->s = realloc(b->s, b->cap);
-    }
 }
 
 static void marker_path(struct session *S, json_t *r, const char *ext, char *buf, size_t len)
@@ -88,7 +63,8 @@ static char *batch_script(struct session *S, json_t **runs, size_t n, int step, 
         rpn = a > rpn ? a : rpn;
         tpr = b > tpr ? b : tpr;
     }
-    struct sbuf b = {0};
+    struct sbuf b;
+    sb_init(&b);
     char w[PATH_MAX * 2];
     sb_printf(&b, "#!/bin/bash\n# exabench batch script: run %s, scale step %d (%ld node%s, %zu run%s).\n"
                   "# Written by exabench %s; 'exabench run' submits it and collects the records.\n",
