@@ -16,6 +16,7 @@
 #include "file_atomic.h"
 #include "report.h"
 #include "rundir_scan.h"
+#include "yaml_load.h"
 
 /* ---- growing string ---- */
 void sb_html(struct sbuf *b, const char *s)
@@ -204,15 +205,11 @@ json_t *rp_load_spec(const char *path, char *err, size_t errlen)
         free(text);
         return rp_load_json(path, err, errlen);
     }
-    yaml_parser_t parser;
     yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    struct rd_yaml_error ye;
     json_t *out = NULL;
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errlen, "%s:%zu:%zu: malformed YAML: %s%s%s", path, parser.problem_mark.line + 1,
-                 parser.problem_mark.column + 1, parser.problem ? parser.problem : "syntax error",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+    if (rd_yaml_load_text(text, len, &doc, &ye) != 0) {
+        snprintf(err, errlen, "%s:%d:%d: malformed YAML: %s", path, ye.line, ye.column, ye.what);
     } else {
         yaml_node_t *root = yaml_document_get_root_node(&doc);
         if (!root)
@@ -221,7 +218,6 @@ json_t *rp_load_spec(const char *path, char *err, size_t errlen)
             out = yaml_to_json(&doc, root, 0);
         yaml_document_delete(&doc);
     }
-    yaml_parser_delete(&parser);
     free(text);
     return out;
 }

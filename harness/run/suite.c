@@ -20,6 +20,7 @@
 #include "exa_parse.h"
 #include "exa_peak.h"
 #include "suite_yaml.h"
+#include "yaml_load.h"
 
 
 static const char *const top_keys[] = {"name", "system", "launcher", "env", "defaults", "screen",
@@ -417,21 +418,13 @@ int suite_load(const char *file, struct suite *s)
     }
 
     struct sy_ctx c = {.file = file};
-    yaml_parser_t parser;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
-    int ok = yaml_parser_load(&parser, &c.doc);
-    if (!ok) {
-        const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.context_mark;
-        fprintf(stderr, "%s:%d:%d: error: YAML: %s%s%s\n", file, (int)m->line + 1, (int)m->column + 1,
-                parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
-                parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        fclose(f);
+    struct rd_yaml_error ye;
+    int loaded = rd_yaml_load_file(f, &c.doc, &ye);
+    fclose(f);
+    if (loaded != 0) {
+        fprintf(stderr, "%s:%d:%d: error: YAML: %s\n", file, ye.line, ye.column, ye.what);
         return -1;
     }
-    yaml_parser_delete(&parser);
-    fclose(f);
 
     int rc = -1;
     yaml_node_t *root = yaml_document_get_root_node(&c.doc);
