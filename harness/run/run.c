@@ -152,6 +152,146 @@ static void run_options(int argc, char **argv, struct run_opts *o)
     }
 }
 
+/* --resume: the session of an earlier run folder; a suite named too must be the one it ran. */
+static int resume_session(const struct run_opts *o, struct session *S)
+{
+    const char *resume = *o->resume, *file = *o->file;
+    char dir[PATH_MAX];
+    if (strchr(resume, '/'))
+        snprintf(dir, sizeof dir, "%s", resume);
+    else
+        snprintf(dir, sizeof dir, "%s/%s", *o->out, resume);
+    if (!realpath(dir, S->dir)) {
+        fprintf(stderr, "exabench: error: --resume %s: no run folder %s: %s\n", resume, dir, strerror(errno));
+        return EXA_EXIT_USAGE;
+    }
+    if (!(S->manifest = manifest_load(S->dir)))
+        return EXA_EXIT_USAGE;
+    if (file) {
+        struct suite s;
+        int bad = suite_load(file, &s) != 0;
+        const char *sha = json_string_value(json_object_get(json_object_get(S->manifest, "suite"), "sha256"));
+        if (!bad && (!sha || strcmp(sha, s.sha256) != 0)) {
+            fprintf(stderr, "exabench: error: %s changed since run %s started (sha256 differs); "
+                    "resume without naming the suite to finish the runs as planned\n", file, resume);
+            bad = 1;
+        }
+        suite_free(&s);
+        if (bad)
+            return EXA_EXIT_USAGE;
+    }
+    snprintf(S->run_id, sizeof S->run_id, "%s", json_string_value(json_object_get(S->manifest, "run_id")) ?: "");
+    return 0;
+}
+
+/* The suite, checked against --only and --screen, with the nodes of --exclude-file. */
+static int load_suite(const struct run_opts *o, struct suite *s, struct strlist *exclude)
+{
+    const char *file = *o->file;
+    if (suite_load(file, s) != 0 || suite_check_only(s, o->only) != 0)
+        return EXA_EXIT_USAGE;
+    if (*o->screen_first && !s->screen.present) {
+        fprintf(stderr, "%s: error: --screen: the suite has no 'screen' section\n", file);
+        return EXA_EXIT_USAGE;
+    }
+    if (*o->exclude_file && read_node_list(*o->exclude_file, exclude) != 0) {
+        fprintf(stderr, "exabench: error: --exclude-file %s: %s\n", *o->exclude_file, strerror(errno));
+        return EXA_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The new run folder (or, for --dry-run, the name it would have). */
+static int session_folder(const struct run_opts *o, struct session *S)
+{
+    const char *out = *o->out;
+    if (*o->dry_run) {
+        char parent[PATH_MAX];
+        manifest_run_id(S->run_id, sizeof S->run_id);
+        if (!realpath(out, parent))
+            snprintf(parent, sizeof parent, "%s", out);
+        snprintf(S->dir, sizeof S->dir, "%s/%s", parent, S->run_id);
+        return 0;
+    }
+    char made[PATH_MAX];
+    if (manifest_make_dir(out, S->run_id, sizeof S->run_id, made, sizeof made) != 0 || !realpath(made, S->dir)) {
+        fprintf(stderr, "exabench: error: can not create a run folder under %s: %s\n", out, strerror(errno));
+        return EXA_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The manifest's runs (those --only keeps) and excluded nodes. */
+static void manifest_fill(struct session *S, const struct suite *s, const struct plan *p,
+                          const struct strlist *only, const struct strlist *exclude)
+{
+    json_t *ex = json_object_get(S->manifest, "excluded_nodes");
+    for (size_t i = 0; i < exclude->n; i++)
+        json_array_append_new(ex, json_string(exclude->v[i]));
+    json_t *runs = json_object_get(S->manifest, "runs");
+    for (size_t i = 0; i < p->n; i++)
+        if (suite_selected(only, p->runs[i].entry->name))
+            json_array_append_new(runs, manifest_run_entry(s, &p->runs[i], exclude));
+}
+
+/* A new session: the suite planned into a new run folder's manifest, screened first with --screen. */
+static int new_session(const struct run_opts *o, struct session *S)
+{
+    struct suite s;
+    struct plan p = {0};
+    struct strlist exclude = {0};
+    memset(&s, 0, sizeof s);
+    int rc = load_suite(o, &s, &exclude);
+    if (rc == 0 && plan_build(&s, &p) != 0)
+        rc = EXA_EXIT_USAGE;
+    if (rc == 0)
+        rc = session_folder(o, S);
+    if (rc == 0) {
+        S->manifest = manifest_new(&s, S->run_id);
+        S->grace = s.launcher.kill_grace;
+        if (*o->screen_first && !*o->dry_run) {
+            session_save(S);
+            if (screen_execute(&s, S, &exclude) != 0)
+                rc = EXA_EXIT_FAILED;
+        }
+    }
+    if (rc == 0) {
+        manifest_fill(S, &s, &p, o->only, &exclude);
+        if (!*o->dry_run && session_save(S) != 0)
+            rc = EXA_EXIT_USAGE;
+    }
+    plan_free(&p);
+    suite_free(&s);
+    strlist_free(&exclude);
+    return rc;
+}
+
+/* Runs the session's pending runs with the manifest's launcher settings; the exit status. */
+static int run_session(struct session *S, const char *out, int dry_run)
+{
+    json_t *L = json_object_get(S->manifest, "launcher");
+    S->grace = json_number_value(json_object_get(L, "kill_grace_s"));
+    if (S->grace <= 0)
+        S->grace = 10;
+    S->poll_interval = json_number_value(json_object_get(L, "poll_interval_s"));
+    if (S->poll_interval <= 0)
+        S->poll_interval = 5;
+    S->total = json_array_size(json_object_get(S->manifest, "runs"));
+    if (!dry_run)
+        fprintf(stderr, "exabench: run %s: %zu runs, results in %s\n", S->run_id, S->total, S->dir);
+    if (execute(S, dry_run) != 0)
+        return EXA_EXIT_FAILED;
+    if (dry_run)
+        return EXA_EXIT_OK;
+    int rc = print_summary(S);
+    if (proc_interrupted()) {
+        fprintf(stderr, "exabench: interrupted; finish with: exabench run --resume %s%s%s\n", S->run_id,
+                strcmp(out, "results") ? " --out " : "", strcmp(out, "results") ? out : "");
+        rc = EXA_EXIT_FAILED;
+    }
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     const char *out = "results", *resume = NULL, *file = NULL, *exclude_file = NULL;
@@ -164,148 +304,14 @@ int cmd_run(int argc, char **argv)
     if (resume && (only.n || screen_first || exclude_file))
         exa_usage_error("--resume finishes the runs of an earlier session as planned: --only, "
                         "--screen and --exclude-file do not apply");
-
     struct session S;
     memset(&S, 0, sizeof S);
     S.tty = isatty(2);
     proc_install_signal_handlers();
-    int rc;
-    struct suite s;
-    memset(&s, 0, sizeof s);
-    if (resume) {
-        char dir[PATH_MAX];
-        if (strchr(resume, '/'))
-            snprintf(dir, sizeof dir, "%s", resume);
-        else
-            snprintf(dir, sizeof dir, "%s/%s", out, resume);
-        if (!realpath(dir, S.dir)) {
-            fprintf(stderr, "exabench: error: --resume %s: no run folder %s: %s\n", resume, dir, strerror(errno));
-            return EXA_EXIT_USAGE;
-        }
-        S.manifest = manifest_load(S.dir);
-        if (!S.manifest)
-            return EXA_EXIT_USAGE;
-        if (file) {
-            if (suite_load(file, &s) != 0) {
-                suite_free(&s);
-                json_decref(S.manifest);
-                return EXA_EXIT_USAGE;
-            }
-            const char *sha = json_string_value(json_object_get(json_object_get(S.manifest, "suite"), "sha256"));
-            if (!sha || strcmp(sha, s.sha256) != 0) {
-                fprintf(stderr, "exabench: error: %s changed since run %s started (sha256 differs); "
-                        "resume without naming the suite to finish the runs as planned\n", file, resume);
-                suite_free(&s);
-                json_decref(S.manifest);
-                return EXA_EXIT_USAGE;
-            }
-            suite_free(&s);
-        }
-        snprintf(S.run_id, sizeof S.run_id, "%s", json_string_value(json_object_get(S.manifest, "run_id")) ?: "");
-    } else {
-        if (suite_load(file, &s) != 0) {
-            suite_free(&s);
-            strlist_free(&only);
-            return EXA_EXIT_USAGE;
-        }
-        if (suite_check_only(&s, &only) != 0) {
-            suite_free(&s);
-            strlist_free(&only);
-            return EXA_EXIT_USAGE;
-        }
-        if (screen_first && !s.screen.present) {
-            fprintf(stderr, "%s: error: --screen: the suite has no 'screen' section\n", file);
-            suite_free(&s);
-            strlist_free(&only);
-            return EXA_EXIT_USAGE;
-        }
-        struct strlist exclude = {0};
-        if (exclude_file && read_node_list(exclude_file, &exclude) != 0) {
-            fprintf(stderr, "exabench: error: --exclude-file %s: %s\n", exclude_file, strerror(errno));
-            suite_free(&s);
-            strlist_free(&only);
-            return EXA_EXIT_USAGE;
-        }
-        struct plan p;
-        if (plan_build(&s, &p) != 0) {
-            plan_free(&p);
-            suite_free(&s);
-            strlist_free(&only);
-            strlist_free(&exclude);
-            return EXA_EXIT_USAGE;
-        }
-        char parent[PATH_MAX];
-        if (!dry_run) {
-            char made[PATH_MAX];
-            if (manifest_make_dir(out, S.run_id, sizeof S.run_id, made, sizeof made) != 0 ||
-                !realpath(made, S.dir)) {
-                fprintf(stderr, "exabench: error: can not create a run folder under %s: %s\n", out, strerror(errno));
-                plan_free(&p);
-                suite_free(&s);
-                strlist_free(&only);
-                strlist_free(&exclude);
-                return EXA_EXIT_USAGE;
-            }
-        } else {
-            manifest_run_id(S.run_id, sizeof S.run_id);
-            if (!realpath(out, parent))
-                snprintf(parent, sizeof parent, "%s", out);
-            snprintf(S.dir, sizeof S.dir, "%s/%s", parent, S.run_id);
-        }
-        S.manifest = manifest_new(&s, S.run_id);
-        S.grace = s.launcher.kill_grace;
-        if (screen_first && !dry_run) {
-            session_save(&S);
-            if (screen_execute(&s, &S, &exclude) != 0) {
-                plan_free(&p);
-                suite_free(&s);
-                strlist_free(&only);
-                strlist_free(&exclude);
-                json_decref(S.manifest);
-                return EXA_EXIT_FAILED;
-            }
-        }
-        json_t *ex = json_object_get(S.manifest, "excluded_nodes");
-        for (size_t i = 0; i < exclude.n; i++)
-            json_array_append_new(ex, json_string(exclude.v[i]));
-        json_t *runs = json_object_get(S.manifest, "runs");
-        for (size_t i = 0; i < p.n; i++) {
-            if (suite_selected(&only, p.runs[i].entry->name))
-                json_array_append_new(runs, manifest_run_entry(&s, &p.runs[i], &exclude));
-        }
-        plan_free(&p);
-        suite_free(&s);
-        strlist_free(&only);
-        strlist_free(&exclude);
-        if (!dry_run && session_save(&S) != 0) {
-            json_decref(S.manifest);
-            return EXA_EXIT_USAGE;
-        }
-    }
-    json_t *L = json_object_get(S.manifest, "launcher");
-    S.grace = json_number_value(json_object_get(L, "kill_grace_s"));
-    if (S.grace <= 0)
-        S.grace = 10;
-    S.poll_interval = json_number_value(json_object_get(L, "poll_interval_s"));
-    if (S.poll_interval <= 0)
-        S.poll_interval = 5;
-    S.total = json_array_size(json_object_get(S.manifest, "runs"));
-    if (!dry_run)
-        fprintf(stderr, "exabench: run %s: %zu runs, results in %s\n", S.run_id, S.total, S.dir);
-    if (execute(&S, dry_run) != 0) {
-        json_decref(S.manifest);
-        return EXA_EXIT_FAILED;
-    }
-    if (dry_run) {
-        json_decref(S.manifest);
-        return EXA_EXIT_OK;
-    }
-    rc = print_summary(&S);
-    if (proc_interrupted()) {
-        fprintf(stderr, "exabench: interrupted; finish with: exabench run --resume %s%s%s\n", S.run_id,
-                strcmp(out, "results") ? " --out " : "", strcmp(out, "results") ? out : "");
-        rc = EXA_EXIT_FAILED;
-    }
+    int rc = resume ? resume_session(&o, &S) : new_session(&o, &S);
+    strlist_free(&only);
+    if (rc == 0)
+        rc = run_session(&S, out, dry_run);
     json_decref(S.manifest);
     return rc;
 }
