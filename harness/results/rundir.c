@@ -117,7 +117,8 @@ static void make_key(struct rd_run *r)
 {
     struct sbuf b;
     sb_init(&b);
-    char *p = r->params ? json_dumps(r->params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    const json_t *rp = r->run_params ? r->run_params : r->params;
+    char *p = rp ? json_dumps(rp, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     sb_printf(&b, "%s|%s|%s|nodes=%d ranks=%d rpn=%d threads=%d", r->benchmark, r->test, p ? p : "{}",
               r->nodes, r->ranks, r->ranks_per_node, r->threads_per_rank);
     rd_jfree(p);
@@ -141,12 +142,15 @@ static void from_record(struct rd_run *r)
         r->ranks_per_node = jint(launch, "ranks_per_node", r->ranks);
     if (r->threads_per_rank <= 0)
         r->threads_per_rank = jint(launch, "threads_per_rank", 1);
-    /* The record's parameters are the run's: the manifest's planned ones (the same names) stand in
-     * only for runs that left no record, so a folder of records keys its runs as one with a
-     * manifest does. */
+    /* The record's parameters are the run's (run_params): they key the run and answer rd_param, so
+     * a folder of records matches one with a manifest. The table's column (params) keeps showing
+     * what was planned, in the same names, where a manifest says it. */
     const json_t *p = json_object_get(rec, "parameters");
-    if (json_is_object(p))
-        r->params = p;
+    if (json_is_object(p)) {
+        r->run_params = p;
+        if (!r->params || json_object_size(r->params) == 0)
+            r->params = p;
+    }
     const json_t *hosts = json_object_get(launch, "hosts");
     if (json_is_array(hosts) && json_array_size(hosts) > 0 && json_is_string(json_array_get(hosts, 0)))
         r->host = json_string_value(json_array_get(hosts, 0));
@@ -514,7 +518,7 @@ size_t rd_metric_samples(const struct rd_run *run, const char *name, double *out
 
 double rd_param(const struct rd_run *run, const char *name)
 {
-    const json_t *v = json_object_get(run->params, name);
+    const json_t *v = json_object_get(run->run_params ? run->run_params : run->params, name);
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 

@@ -16,7 +16,8 @@ struct rd_run {
     int ok;                 /* status valid, record present, valid and verification passed */
     int nodes, ranks, ranks_per_node, threads_per_rank;
     int repetition;
-    const json_t *params;   /* borrowed: manifest run parameters, else the record's */
+    const json_t *params;   /* borrowed: shown in tables: the planned parameters, else the record's */
+    const json_t *run_params; /* borrowed: the record's parameters (NULL: no record); the key's */
     json_t *rec;            /* owned, NULL when there is no record */
     char *record_file;      /* relative to the run folder ("records/x.json"); NULL when none */
     char *key;              /* benchmark|test|parameters|scale: what compare matches on */
