@@ -88,249 +88,306 @@ struct screen_bench {
     const char *preferred, *unit;
 };
 
-int screen_execute(const struct suite *s, struct session *S, struct strlist *flagged)
+/* One screening session: the nodes, where its files go, and what it found so far. */
+struct screen_ctx {
+    const struct suite *s;
+    const struct screen_cfg *sc;
+    struct session *S;
+    struct strlist nodes;
+    size_t nn;
+    char sdir[PATH_MAX + 64];
+    long rpn, tpr;
+    double *values;             /* [kind][node] */
+    int *node_flag;
+    json_t *out, *bj, *nodes_json;
+};
+
+/* The command and environment of kind k's run on node i, recorded in nodes_json. */
+static void node_command(struct screen_ctx *x, const struct kind *k, const char *bin, size_t i,
+                         struct strlist *a, struct envlist *env)
 {
-    const struct screen_cfg *sc = &s->screen;
-    struct strlist nodes = {0};
-    if (node_list(s, &nodes) != 0)
-        return -1;
-    char sdir[PATH_MAX + 64], sub[PATH_MAX + 128];
-    snprintf(sdir, sizeof sdir, "%s/screen", S->dir);
-    mkdir(sdir, 0755);
-    snprintf(sub, sizeof sub, "%s/records", sdir);
-    mkdir(sub, 0755);
-    snprintf(sub, sizeof sub, "%s/logs", sdir);
-    mkdir(sub, 0755);
-
-    long tpr = sc->threads_per_rank ? sc->threads_per_rank : 1;
-    long rpn = sc->ranks_per_node ? sc->ranks_per_node
-             : s->system.cores_per_node ? (s->system.cores_per_node / tpr > 0 ? s->system.cores_per_node / tpr : 1)
-             : s->launcher.type == LAUNCH_LOCAL ? (sysconf(_SC_NPROCESSORS_ONLN) / tpr > 0 ? sysconf(_SC_NPROCESSORS_ONLN) / tpr : 1)
-             : 1;
-    /* The screened kinds in their roles: compute-bound first, then memory-bound. */
-    const struct kind *kinds[2] = {kind_screened(KIND_SCREEN_COMPUTE), kind_screened(KIND_SCREEN_MEMORY)};
-    const char *bins[2] = {sc->hpl_binary, sc->stream_binary};
-    struct screen_bench benches[2];
-    int wanted[2];
-    for (int b = 0; b < 2; b++) {
-        const struct kind_screen_ops *o = &kinds[b]->screen;
-        benches[b] = (struct screen_bench){kinds[b]->name, o->metric(sc), o->preferred, o->unit};
-        wanted[b] = o->wanted(sc);
+    const struct suite *s = x->s;
+    char tprs[32];
+    snprintf(tprs, sizeof tprs, "%ld", x->tpr);
+    envlist_merge(env, &s->env);
+    if (!envlist_get(env, "OMP_NUM_THREADS"))
+        envlist_set(env, "OMP_NUM_THREADS", tprs);
+    if (!envlist_get(env, "OPENBLAS_NUM_THREADS"))
+        envlist_set(env, "OPENBLAS_NUM_THREADS", tprs);
+    envlist_set(env, "EXA_LAUNCHER", launcher_type_name(s->launcher.type));
+    envlist_set(env, "EXA_SCREEN_NODE", x->nodes.v[i]);
+    if (s->launcher.type == LAUNCH_LOCAL) {
+        strlist_push(a, s->launcher.mpirun ? s->launcher.mpirun : "mpirun");
+        if (geteuid() == 0)
+            strlist_push(a, "--allow-run-as-root");
+        if (s->launcher.oversubscribe)
+            strlist_push(a, "--oversubscribe");
+        strlist_push(a, "-np");
+        strlist_pushf(a, "%ld", x->rpn);
+        for (size_t n = 0; n < env->names.n; n++) {
+            strlist_push(a, "-x");
+            strlist_push(a, env->names.v[n]);
+        }
+        strlist_push(a, "-x");
+        strlist_push(a, "EXA_LAUNCH_COMMAND");
+        strlist_append(a, &s->launcher.mpirun_args);
+    } else {
+        strlist_push(a, "srun");
+        strlist_push(a, "--nodes=1");
+        strlist_pushf(a, "--ntasks=%ld", x->rpn);
+        strlist_pushf(a, "--ntasks-per-node=%ld", x->rpn);
+        strlist_pushf(a, "--cpus-per-task=%ld", x->tpr);
+        strlist_pushf(a, "--nodelist=%s", x->nodes.v[i]);
+        strlist_append(a, &s->launcher.srun_args);
     }
-    size_t nn = nodes.n;
-    double *values = calloc(nn * 2, sizeof *values);
-    int *node_flag = calloc(nn, sizeof *node_flag);
-    json_t *out = json_object();
-    json_object_set_new(out, "schema", json_string("exabench.screen"));
-    json_object_set_new(out, "schema_version", json_integer(1));
-    json_object_set_new(out, "threshold", json_real(sc->threshold));
-    json_object_set_new(out, "mad_k", json_real(sc->mad_k));
-    json_object_set_new(out, "rule", json_string("flagged when value < median - max(threshold x median, "
-                                                 "mad_k x 1.4826 x MAD), or when the run gave no valid record"));
-    json_t *bj = json_object();
-    json_object_set_new(out, "benchmarks", bj);
-    json_t *nodes_json = json_array();
-    for (size_t i = 0; i < nn; i++)
-        json_array_append_new(nodes_json, json_pack("{s:s, s:b, s:[], s:{}}", "node", nodes.v[i], "flagged", 0,
-                                                    "reasons", "results"));
-    json_object_set_new(out, "nodes", nodes_json);
+    strlist_push(a, bin);
+    k->screen.argv(x->sc, x->rpn, x->tpr, a);
+    char rec[PATH_MAX];
+    snprintf(rec, sizeof rec, "screen/records/%s-%s.json", x->nodes.v[i], k->name);
+    strlist_push(a, "--json");
+    strlist_push(a, rec);
+    json_t *cmd = strlist_json(a);
+    char *cmdtext = json_dumps(cmd, JSON_COMPACT);
+    envlist_set(env, "EXA_LAUNCH_COMMAND", cmdtext);
+    free(cmdtext);
+    json_t *nr = json_object_get(json_array_get(x->nodes_json, i), "results");
+    json_object_set_new(nr, k->name, json_pack("{s:o}", "command", cmd));
+}
 
-    fprintf(stderr, "exabench: screening %zu node%s\n", nn, nn == 1 ? "" : "s");
-    for (int b = 0; b < 2; b++) {
-        if (!wanted[b])
+/* One node's outcome for kind b: status, value (NaN when none) and why, into nodes_json. *used
+ * keeps the first metric name taken. */
+static void collect_node(struct screen_ctx *x, int b, const struct screen_bench *bench, size_t i,
+                         const struct proc_result *res, const char *log, const char **used)
+{
+    json_t *nr = json_object_get(json_object_get(json_array_get(x->nodes_json, i), "results"), bench->name);
+    char rec[PATH_MAX + 256], why[512] = "";
+    snprintf(rec, sizeof rec, "%s/records/%s-%s.json", x->sdir, x->nodes.v[i], bench->name);
+    int valid = 0, rc = record_check(rec, &valid, why, sizeof why);
+    const char *status = res->timed_out ? "timeout"
+                       : res->signaled || (res->exited && res->exit_code > 128) ? "crashed"
+                       : res->exited && res->exit_code == 0 && rc == 0 && valid ? "valid"
+                       : rc == 0 && !valid ? "verification-failed"
+                       : rc == -2 ? "invalid-output" : "failed";
+    double *value = &x->values[(size_t)b * x->nn + i];
+    *value = NAN;
+    if (!strcmp(status, "valid")) {
+        json_t *r = json_load_file(rec, 0, NULL);
+        double v;
+        const char *u;
+        if (pick_metric(r, bench->metric_name, bench->preferred, bench->unit, &v, &u) == 0) {
+            *value = v;
+            json_object_set_new(nr, "metric", json_string(u));
+            if (!*used) {
+                static char keep[2][128];
+                snprintf(keep[b], sizeof keep[b], "%s", u);
+                *used = keep[b];
+            }
+        } else {
+            status = "invalid-output";
+            snprintf(why, sizeof why, "the record has no %s metric%s%s", bench->unit,
+                     bench->metric_name ? " named " : "", bench->metric_name ? bench->metric_name : "");
+        }
+        json_decref(r);
+    }
+    json_object_set_new(nr, "status", json_string(status));
+    json_object_set_new(nr, "value", isnan(*value) ? json_null() : json_real(*value));
+    char relrec[PATH_MAX], rellog[PATH_MAX];
+    snprintf(relrec, sizeof relrec, "screen/records/%s-%s.json", x->nodes.v[i], bench->name);
+    snprintf(rellog, sizeof rellog, "screen/logs/%s-%s.log", x->nodes.v[i], bench->name);
+    json_object_set_new(nr, "record", rc == -1 ? json_null() : json_string(relrec));
+    json_object_set_new(nr, "log", json_string(rellog));
+    json_object_set_new(nr, "exit_code", res->exited ? json_integer(res->exit_code) : json_null());
+    if (*why && strcmp(status, "valid"))
+        json_object_set_new(nr, "error", json_string(why));
+    if (strcmp(status, "valid")) {
+        char *tail = file_tail(log, 10);
+        json_object_set_new(nr, "log_tail", json_string(tail));
+        free(tail);
+    }
+}
+
+/* Kind b's statistics and the nodes it flags, with their reasons. */
+static void flag_bench(struct screen_ctx *x, int b, const char *name, const char *used)
+{
+    size_t nn = x->nn;
+    int *flags = calloc(nn, sizeof *flags);
+    double med, mad, cut;
+    screen_flag_low(x->values + (size_t)b * nn, nn, x->sc->threshold, x->sc->mad_k, flags, &med, &mad, &cut);
+    json_object_set_new(x->bj, name,
+                        json_pack("{s:o, s:o, s:o, s:o}", "metric", used ? json_string(used) : json_null(),
+                                  "median", isnan(med) ? json_null() : json_real(med), "mad",
+                                  isnan(mad) ? json_null() : json_real(mad), "cutoff",
+                                  isnan(cut) ? json_null() : json_real(cut)));
+    for (size_t i = 0; i < nn; i++) {
+        if (!flags[i])
             continue;
-        struct proc_spec *specs = calloc(nn, sizeof *specs);
-        struct proc_result *res = calloc(nn, sizeof *res);
-        struct strlist *argvs = calloc(nn, sizeof *argvs);
-        char ***argvp = calloc(nn, sizeof *argvp);
-        struct envlist *envs = calloc(nn, sizeof *envs);
-        char (*logs)[PATH_MAX + 256] = calloc(nn, sizeof *logs);
-        for (size_t i = 0; i < nn; i++) {
-            struct strlist *a = &argvs[i];
-            char tprs[32];
-            snprintf(tprs, sizeof tprs, "%ld", tpr);
-            envlist_merge(&envs[i], &s->env);
-            if (!envlist_get(&envs[i], "OMP_NUM_THREADS"))
-                envlist_set(&envs[i], "OMP_NUM_THREADS", tprs);
-            if (!envlist_get(&envs[i], "OPENBLAS_NUM_THREADS"))
-                envlist_set(&envs[i], "OPENBLAS_NUM_THREADS", tprs);
-            envlist_set(&envs[i], "EXA_LAUNCHER", launcher_type_name(s->launcher.type));
-            envlist_set(&envs[i], "EXA_SCREEN_NODE", nodes.v[i]);
-            if (s->launcher.type == LAUNCH_LOCAL) {
-                strlist_push(a, s->launcher.mpirun ? s->launcher.mpirun : "mpirun");
-                if (geteuid() == 0)
-                    strlist_push(a, "--allow-run-as-root");
-                if (s->launcher.oversubscribe)
-                    strlist_push(a, "--oversubscribe");
-                strlist_push(a, "-np");
-                strlist_pushf(a, "%ld", rpn);
-                for (size_t k = 0; k < envs[i].names.n; k++) {
-                    strlist_push(a, "-x");
-                    strlist_push(a, envs[i].names.v[k]);
-                }
-                strlist_push(a, "-x");
-                strlist_push(a, "EXA_LAUNCH_COMMAND");
-                strlist_append(a, &s->launcher.mpirun_args);
-            } else {
-                strlist_push(a, "srun");
-                strlist_push(a, "--nodes=1");
-                strlist_pushf(a, "--ntasks=%ld", rpn);
-                strlist_pushf(a, "--ntasks-per-node=%ld", rpn);
-                strlist_pushf(a, "--cpus-per-task=%ld", tpr);
-                strlist_pushf(a, "--nodelist=%s", nodes.v[i]);
-                strlist_append(a, &s->launcher.srun_args);
-            }
-            strlist_push(a, bins[b]);
-            kinds[b]->screen.argv(sc, rpn, tpr, a);
-            char rec[PATH_MAX];
-            snprintf(rec, sizeof rec, "screen/records/%s-%s.json", nodes.v[i], benches[b].name);
-            strlist_push(a, "--json");
-            strlist_push(a, rec);
-            json_t *cmd = strlist_json(a);
-            char *cmdtext = json_dumps(cmd, JSON_COMPACT);
-            envlist_set(&envs[i], "EXA_LAUNCH_COMMAND", cmdtext);
-            free(cmdtext);
-            argvp[i] = strlist_argv(a);
-            snprintf(logs[i], sizeof logs[i], "%s/logs/%s-%s.log", sdir, nodes.v[i], benches[b].name);
-            specs[i] = (struct proc_spec){.argv = argvp[i], .env = &envs[i], .cwd = S->dir,
-                                          .log_path = logs[i], .timeout = sc->timeout,
-                                          .grace = S->grace > 0 ? S->grace : 10};
-            json_t *nr = json_object_get(json_array_get(nodes_json, i), "results");
-            json_object_set_new(nr, benches[b].name, json_pack("{s:o}", "command", cmd));
-        }
-        fprintf(stderr, "exabench: screen: exa-%s on %zu node%s at once\n", benches[b].name, nn, nn == 1 ? "" : "s");
-        if (proc_run_all(specs, nn, res) != 0) {
-            fprintf(stderr, "exabench: error: can not start the screening runs: %s\n", strerror(errno));
-            return -1;
-        }
-        const char *used = NULL;
-        for (size_t i = 0; i < nn; i++) {
-            json_t *nr = json_object_get(json_object_get(json_array_get(nodes_json, i), "results"), benches[b].name);
-            char rec[PATH_MAX + 256], why[512] = "";
-            snprintf(rec, sizeof rec, "%s/records/%s-%s.json", sdir, nodes.v[i], benches[b].name);
-            int valid = 0, rc = record_check(rec, &valid, why, sizeof why);
-            const char *status = res[i].timed_out ? "timeout"
-                               : res[i].signaled || (res[i].exited && res[i].exit_code > 128) ? "crashed"
-                               : res[i].exited && res[i].exit_code == 0 && rc == 0 && valid ? "valid"
-                               : rc == 0 && !valid ? "verification-failed"
-                               : rc == -2 ? "invalid-output" : "failed";
-            values[b * nn + i] = NAN;
-            if (!strcmp(status, "valid")) {
-                json_t *r = json_load_file(rec, 0, NULL);
-                double v;
-                const char *u;
-                if (pick_metric(r, benches[b].metric_name, benches[b].preferred, benches[b].unit, &v, &u) == 0) {
-                    values[b * nn + i] = v;
-                    json_object_set_new(nr, "metric", json_string(u));
-                    if (!used) {
-                        static char keep[2][128];
-                        snprintf(keep[b], sizeof keep[b], "%s", u);
-                        used = keep[b];
-                    }
-                } else {
-                    status = "invalid-output";
-                    snprintf(why, sizeof why, "the record has no %s metric%s%s", benches[b].unit,
-                             benches[b].metric_name ? " named " : "", benches[b].metric_name ? benches[b].metric_name : "");
-                }
-                json_decref(r);
-            }
-            json_object_set_new(nr, "status", json_string(status));
-            json_object_set_new(nr, "value", isnan(values[b * nn + i]) ? json_null() : json_real(values[b * nn + i]));
-            char relrec[PATH_MAX], rellog[PATH_MAX];
-            snprintf(relrec, sizeof relrec, "screen/records/%s-%s.json", nodes.v[i], benches[b].name);
-            snprintf(rellog, sizeof rellog, "screen/logs/%s-%s.log", nodes.v[i], benches[b].name);
-            json_object_set_new(nr, "record", rc == -1 ? json_null() : json_string(relrec));
-            json_object_set_new(nr, "log", json_string(rellog));
-            json_object_set_new(nr, "exit_code", res[i].exited ? json_integer(res[i].exit_code) : json_null());
-            if (*why && strcmp(status, "valid"))
-                json_object_set_new(nr, "error", json_string(why));
-            if (strcmp(status, "valid")) {
-                char *tail = file_tail(logs[i], 10);
-                json_object_set_new(nr, "log_tail", json_string(tail));
-                free(tail);
-            }
-        }
-        int *flags = calloc(nn, sizeof *flags);
-        double med, mad, cut;
-        screen_flag_low(values + b * nn, nn, sc->threshold, sc->mad_k, flags, &med, &mad, &cut);
-        json_object_set_new(bj, benches[b].name,
-                            json_pack("{s:o, s:o, s:o, s:o}", "metric", used ? json_string(used) : json_null(),
-                                      "median", isnan(med) ? json_null() : json_real(med), "mad",
-                                      isnan(mad) ? json_null() : json_real(mad), "cutoff",
-                                      isnan(cut) ? json_null() : json_real(cut)));
-        for (size_t i = 0; i < nn; i++) {
-            if (!flags[i])
-                continue;
-            node_flag[i] = 1;
-            json_t *nj = json_array_get(nodes_json, i);
-            json_object_set_new(nj, "flagged", json_true());
-            char reason[512];
-            double v = values[b * nn + i];
-            json_t *nr = json_object_get(json_object_get(nj, "results"), benches[b].name);
-            if (isnan(v))
-                snprintf(reason, sizeof reason, "exa-%s: %s", benches[b].name,
-                         json_string_value(json_object_get(nr, "status")));
-            else
-                snprintf(reason, sizeof reason, "exa-%s: %s %.4g is below the cut-off %.4g (median %.4g, MAD %.4g)",
-                         benches[b].name, used ? used : "value", v, cut, med, mad);
-            json_array_append_new(json_object_get(nj, "reasons"), json_string(reason));
-        }
-        free(flags);
-        for (size_t i = 0; i < nn; i++) {
-            free(argvp[i]);
-            strlist_free(&argvs[i]);
-            envlist_free(&envs[i]);
-        }
-        free(specs);
-        free(res);
-        free(argvs);
-        free(argvp);
-        free(envs);
-        free(logs);
+        x->node_flag[i] = 1;
+        json_t *nj = json_array_get(x->nodes_json, i);
+        json_object_set_new(nj, "flagged", json_true());
+        char reason[512];
+        double v = x->values[(size_t)b * nn + i];
+        json_t *nr = json_object_get(json_object_get(nj, "results"), name);
+        if (isnan(v))
+            snprintf(reason, sizeof reason, "exa-%s: %s", name, json_string_value(json_object_get(nr, "status")));
+        else
+            snprintf(reason, sizeof reason, "exa-%s: %s %.4g is below the cut-off %.4g (median %.4g, MAD %.4g)",
+                     name, used ? used : "value", v, cut, med, mad);
+        json_array_append_new(json_object_get(nj, "reasons"), json_string(reason));
     }
+    free(flags);
+}
+
+/* Kind b on every node at once, then its outcomes and flags. 0, or -1 when nothing could start. */
+static int screen_bench_run(struct screen_ctx *x, int b, const struct kind *k, const char *bin,
+                            const struct screen_bench *bench)
+{
+    size_t nn = x->nn;
+    struct proc_spec *specs = calloc(nn, sizeof *specs);
+    struct proc_result *res = calloc(nn, sizeof *res);
+    struct strlist *argvs = calloc(nn, sizeof *argvs);
+    char ***argvp = calloc(nn, sizeof *argvp);
+    struct envlist *envs = calloc(nn, sizeof *envs);
+    char (*logs)[PATH_MAX + 256] = calloc(nn, sizeof *logs);
+    for (size_t i = 0; i < nn; i++) {
+        node_command(x, k, bin, i, &argvs[i], &envs[i]);
+        argvp[i] = strlist_argv(&argvs[i]);
+        snprintf(logs[i], sizeof logs[i], "%s/logs/%s-%s.log", x->sdir, x->nodes.v[i], bench->name);
+        specs[i] = (struct proc_spec){.argv = argvp[i], .env = &envs[i], .cwd = x->S->dir,
+                                      .log_path = logs[i], .timeout = x->sc->timeout,
+                                      .grace = x->S->grace > 0 ? x->S->grace : 10};
+    }
+    fprintf(stderr, "exabench: screen: exa-%s on %zu node%s at once\n", bench->name, nn, nn == 1 ? "" : "s");
+    int rc = proc_run_all(specs, nn, res);
+    if (rc != 0) {
+        fprintf(stderr, "exabench: error: can not start the screening runs: %s\n", strerror(errno));
+    } else {
+        const char *used = NULL;
+        for (size_t i = 0; i < nn; i++)
+            collect_node(x, b, bench, i, &res[i], logs[i], &used);
+        flag_bench(x, b, bench->name, used);
+    }
+    for (size_t i = 0; i < nn; i++) {
+        free(argvp[i]);
+        strlist_free(&argvs[i]);
+        envlist_free(&envs[i]);
+    }
+    free(specs);
+    free(res);
+    free(argvs);
+    free(argvp);
+    free(envs);
+    free(logs);
+    return rc != 0 ? -1 : 0;
+}
+
+/* screen.json, flagged-nodes.txt and the manifest's note; the flagged nodes into flagged. */
+static void screen_write(struct screen_ctx *x, struct strlist *flagged)
+{
+    size_t nn = x->nn;
     json_t *fl = json_array();
     size_t total_len = 1;
     for (size_t i = 0; i < nn; i++)
-        total_len += strlen(nodes.v[i]) + 1;
+        total_len += strlen(x->nodes.v[i]) + 1;
     char *text = calloc(1, total_len);
     for (size_t i = 0; i < nn; i++)
-        if (node_flag[i]) {
-            json_array_append_new(fl, json_string(nodes.v[i]));
-            strlist_push(flagged, nodes.v[i]);
-            strcat(text, nodes.v[i]);
+        if (x->node_flag[i]) {
+            json_array_append_new(fl, json_string(x->nodes.v[i]));
+            strlist_push(flagged, x->nodes.v[i]);
+            strcat(text, x->nodes.v[i]);
             strcat(text, "\n");
         }
-    json_object_set_new(out, "flagged", fl);
+    json_object_set_new(x->out, "flagged", fl);
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/flagged-nodes.txt", sdir);
+    snprintf(path, sizeof path, "%s/flagged-nodes.txt", x->sdir);
     rd_write_atomic(path, text, strlen(text), 1);
     free(text);
-    char *js = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    snprintf(path, sizeof path, "%s/screen.json", sdir);
+    char *js = json_dumps(x->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    snprintf(path, sizeof path, "%s/screen.json", x->sdir);
     size_t jl = strlen(js);
     js = realloc(js, jl + 2);
     js[jl] = '\n';
     js[jl + 1] = 0;
     rd_write_atomic(path, js, strlen(js), 1);
     free(js);
-    json_object_set_new(S->manifest, "screen", json_pack("{s:s, s:s, s:O}", "file", "screen/screen.json",
-                                                         "flagged_nodes_file", "screen/flagged-nodes.txt",
-                                                         "flagged", fl));
-    session_save(S);
-    size_t nflag = json_array_size(fl);
+    json_object_set_new(x->S->manifest, "screen", json_pack("{s:s, s:s, s:O}", "file", "screen/screen.json",
+                                                            "flagged_nodes_file", "screen/flagged-nodes.txt",
+                                                            "flagged", fl));
+    session_save(x->S);
+}
+
+/* What the screen found, on stderr. */
+static void screen_say(const struct screen_ctx *x)
+{
+    json_t *fl = json_object_get(x->out, "flagged");
+    size_t nflag = json_array_size(fl), nn = x->nn;
     fprintf(stderr, "exabench: screen: %zu of %zu node%s flagged%s", nflag, nn, nn == 1 ? "" : "s", nflag ? ":" : "");
-    for (size_t i = 0; i < json_array_size(fl); i++)
+    for (size_t i = 0; i < nflag; i++)
         fprintf(stderr, " %s", json_string_value(json_array_get(fl, i)));
     fprintf(stderr, "\n");
     for (size_t i = 0; i < nn; i++) {
-        json_t *nj = json_array_get(nodes_json, i);
-        for (size_t k = 0; k < json_array_size(json_object_get(nj, "reasons")); k++)
-            fprintf(stderr, "  %s: %s\n", nodes.v[i], json_string_value(json_array_get(json_object_get(nj, "reasons"), k)));
+        json_t *reasons = json_object_get(json_array_get(x->nodes_json, i), "reasons");
+        for (size_t k = 0; k < json_array_size(reasons); k++)
+            fprintf(stderr, "  %s: %s\n", x->nodes.v[i], json_string_value(json_array_get(reasons, k)));
     }
-    json_decref(out);
-    free(values);
-    free(node_flag);
-    strlist_free(&nodes);
+}
+
+/* screen.json's head: the rule, and one entry per node. */
+static void screen_begin(struct screen_ctx *x)
+{
+    x->out = json_object();
+    json_object_set_new(x->out, "schema", json_string("exabench.screen"));
+    json_object_set_new(x->out, "schema_version", json_integer(1));
+    json_object_set_new(x->out, "threshold", json_real(x->sc->threshold));
+    json_object_set_new(x->out, "mad_k", json_real(x->sc->mad_k));
+    json_object_set_new(x->out, "rule", json_string("flagged when value < median - max(threshold x median, "
+                                                    "mad_k x 1.4826 x MAD), or when the run gave no valid record"));
+    x->bj = json_object();
+    json_object_set_new(x->out, "benchmarks", x->bj);
+    x->nodes_json = json_array();
+    for (size_t i = 0; i < x->nn; i++)
+        json_array_append_new(x->nodes_json, json_pack("{s:s, s:b, s:[], s:{}}", "node", x->nodes.v[i], "flagged",
+                                                       0, "reasons", "results"));
+    json_object_set_new(x->out, "nodes", x->nodes_json);
+}
+
+int screen_execute(const struct suite *s, struct session *S, struct strlist *flagged)
+{
+    struct screen_ctx x = {.s = s, .sc = &s->screen, .S = S};
+    const struct screen_cfg *sc = &s->screen;
+    if (node_list(s, &x.nodes) != 0)
+        return -1;
+    char sub[PATH_MAX + 128];
+    snprintf(x.sdir, sizeof x.sdir, "%s/screen", S->dir);
+    mkdir(x.sdir, 0755);
+    snprintf(sub, sizeof sub, "%s/records", x.sdir);
+    mkdir(sub, 0755);
+    snprintf(sub, sizeof sub, "%s/logs", x.sdir);
+    mkdir(sub, 0755);
+    long tpr = x.tpr = sc->threads_per_rank ? sc->threads_per_rank : 1;
+    x.rpn = sc->ranks_per_node ? sc->ranks_per_node
+          : s->system.cores_per_node ? (s->system.cores_per_node / tpr > 0 ? s->system.cores_per_node / tpr : 1)
+          : s->launcher.type == LAUNCH_LOCAL ? (sysconf(_SC_NPROCESSORS_ONLN) / tpr > 0 ? sysconf(_SC_NPROCESSORS_ONLN) / tpr : 1)
+          : 1;
+    /* The screened kinds in their roles: compute-bound first, then memory-bound. */
+    const struct kind *kinds[2] = {kind_screened(KIND_SCREEN_COMPUTE), kind_screened(KIND_SCREEN_MEMORY)};
+    const char *bins[2] = {sc->hpl_binary, sc->stream_binary};
+    x.nn = x.nodes.n;
+    x.values = calloc(x.nn * 2, sizeof *x.values);
+    x.node_flag = calloc(x.nn, sizeof *x.node_flag);
+    screen_begin(&x);
+    fprintf(stderr, "exabench: screening %zu node%s\n", x.nn, x.nn == 1 ? "" : "s");
+    for (int b = 0; b < 2; b++) {
+        const struct kind_screen_ops *o = &kinds[b]->screen;
+        struct screen_bench bench = {kinds[b]->name, o->metric(sc), o->preferred, o->unit};
+        if (o->wanted(sc) && screen_bench_run(&x, b, kinds[b], bins[b], &bench) != 0)
+            return -1;
+    }
+    screen_write(&x, flagged);
+    screen_say(&x);
+    json_decref(x.out);
+    free(x.values);
+    free(x.node_flag);
+    strlist_free(&x.nodes);
     return 0;
 }
 
