@@ -48,7 +48,6 @@ struct kind {
     const char *name;                   /* suite `benchmark:` and record "benchmark" */
     const char *binary;                 /* found next to exabench or on PATH; NULL: importer */
     const char *const *keys;            /* its own entry keys (NULL-ended) */
-    const char *description;            /* the keys' example for messages: "e.g. ..." */
 
     /* Suite reading: kind-private data of an entry; parse_key reads one of its keys into it
      * (0, or -1 after sy_fail); check runs once all keys are read (n: the entry's node). */
