@@ -276,51 +276,36 @@ static void follow(struct session *S, struct job *jobs, size_t nj)
     }
 }
 
-static int sbatch_execute(struct session *S, int dry_run)
+/* Jobs of an earlier session still holding pending runs: follows and collects them. */
+static void follow_earlier(struct session *S, struct job *jobs)
 {
-    json_t *runs = json_object_get(S->manifest, "runs");
-    json_t *L = json_object_get(S->manifest, "launcher");
-    json_t *jobs_json = json_object_get(L, "jobs");
-    if (!json_is_array(jobs_json)) {
-        jobs_json = json_array();
-        json_object_set_new(L, "jobs", jobs_json);
-    }
-    size_t cap = json_array_size(runs) + json_array_size(jobs_json) + 1;
-    struct job *jobs = calloc(cap, sizeof *jobs);
-    size_t nj = 0;
-    size_t i;
+    size_t nj = 0, i;
     json_t *r;
-
-    /* 1. Jobs of an earlier session still holding pending runs: follow and collect them. */
-    if (!dry_run) {
-        json_array_foreach(runs, i, r) {
-            const char *jid = jstr(r, "job_id");
-            if (strcmp(jstr(r, "status"), "pending") || !jid)
-                continue;
-            int seen = 0;
-            for (size_t j = 0; j < nj; j++)
-                seen |= !strcmp(jobs[j].id, jid);
-            if (!seen) {
-                snprintf(jobs[nj].id, sizeof jobs[nj].id, "%s", jid);
-                jobs[nj].active = 1;
-                jobs[nj].step = 0;
-                nj++;
-            }
-        }
-        if (nj) {
-            fprintf(stderr, "exabench: following %zu batch job%s of the earlier session\n", nj, nj == 1 ? "" : "s");
-            follow(S, jobs, nj);
-            nj = 0;
-        }
-        if (proc_interrupted()) {
-            free(jobs);
-            return 0;
+    json_array_foreach(json_object_get(S->manifest, "runs"), i, r) {
+        const char *jid = jstr(r, "job_id");
+        if (strcmp(jstr(r, "status"), "pending") || !jid)
+            continue;
+        int seen = 0;
+        for (size_t j = 0; j < nj; j++)
+            seen |= !strcmp(jobs[j].id, jid);
+        if (!seen) {
+            snprintf(jobs[nj].id, sizeof jobs[nj].id, "%s", jid);
+            jobs[nj].active = 1;
+            jobs[nj].step = 0;
+            nj++;
         }
     }
+    if (nj) {
+        fprintf(stderr, "exabench: following %zu batch job%s of the earlier session\n", nj, nj == 1 ? "" : "s");
+        follow(S, jobs, nj);
+    }
+}
 
-    /* 2. Pending runs without a job: one script per scale step (node count), in plan order. */
-    long *steps = calloc(json_array_size(runs) + 1, sizeof *steps);
-    size_t nsteps = 0;
+/* The node counts of the pending runs without a job, in plan order (one script each). */
+static size_t pending_steps(json_t *runs, long *steps)
+{
+    size_t nsteps = 0, i;
+    json_t *r;
     json_array_foreach(runs, i, r) {
         if (strcmp(jstr(r, "status"), "pending") || jstr(r, "job_id"))
             continue;
@@ -331,105 +316,149 @@ static int sbatch_execute(struct session *S, int dry_run)
         if (!seen)
             steps[nsteps++] = nodes;
     }
+    return nsteps;
+}
+
+/* The pending runs on `nodes` nodes, prepared for a new attempt (not for a dry run), into mine;
+ * *seconds grows by their time limits. Returns how many. */
+static size_t step_runs(struct session *S, long nodes, int dry_run, json_t **mine, double *seconds)
+{
+    size_t n = 0, i;
+    json_t *r;
+    json_array_foreach(json_object_get(S->manifest, "runs"), i, r) {
+        if (strcmp(jstr(r, "status"), "pending") || jstr(r, "job_id"))
+            continue;
+        if ((long)json_integer_value(json_object_get(json_object_get(r, "scale"), "nodes")) != nodes)
+            continue;
+        if (!dry_run && run_prepare_attempt(S, r) == 1) {
+            progress_show(S, r, 0, jstr(r, "status"));
+            continue;
+        }
+        if (!dry_run) {
+            char p[PATH_MAX + 256];
+            marker_path(S, r, "started", p, sizeof p);
+            unlink(p);
+            marker_path(S, r, "rc", p, sizeof p);
+            unlink(p);
+            json_object_set_new(r, "attempts", json_integer(json_integer_value(json_object_get(r, "attempts")) + 1));
+        }
+        mine[n++] = r;
+        *seconds += ceil(run_timeout(r)) + S->grace;
+    }
+    return n;
+}
+
+/* A submitted step: its runs carry the job id, the launcher's jobs list the script, and it is
+ * followed with the others. */
+static void note_job(struct session *S, json_t **mine, size_t n, int step, long nodes, const char *jid,
+                     struct job *job)
+{
+    json_t *jobs_json = json_object_get(json_object_get(S->manifest, "launcher"), "jobs");
+    json_t *idx = json_array();
+    for (size_t m = 0; m < n; m++) {
+        json_object_set_new(mine[m], "job_id", json_string(jid));
+        json_array_append_new(idx, json_integer(json_integer_value(json_object_get(mine[m], "index"))));
+    }
+    char rel[64];
+    snprintf(rel, sizeof rel, "slurm/step-%d.sh", step);
+    json_array_append_new(jobs_json, json_pack("{s:i, s:s, s:s, s:I, s:o, s:s}", "step", step, "script", rel,
+                                               "job_id", jid, "nodes", (json_int_t)nodes, "runs", idx,
+                                               "state", "SUBMITTED"));
+    snprintf(job->id, sizeof job->id, "%s", jid);
+    job->active = 1;
+    job->step = step;
+}
+
+/* Writes the step's script and submits it (or, dry, prints both). 1 when a job was submitted, 0
+ * when not (dry run), -1 on failure. */
+static int submit_step(struct session *S, json_t **mine, size_t n, int step, long nodes, double seconds,
+                       int dry_run, struct job *job)
+{
+    json_t *L = json_object_get(S->manifest, "launcher");
+    char minutes[64], path[PATH_MAX + 64];
+    if (jstr(L, "time_limit"))
+        snprintf(minutes, sizeof minutes, "%s", jstr(L, "time_limit"));
+    else
+        snprintf(minutes, sizeof minutes, "%ld", (long)ceil(seconds / 60));
+    char *script = batch_script(S, mine, n, step, nodes, minutes);
+    snprintf(path, sizeof path, "%s/slurm/step-%d.sh", S->dir, step);
+    struct strlist argv = {0};
+    strlist_push(&argv, "sbatch");
+    strlist_push(&argv, "--parsable");
+    json_t *sa = json_object_get(L, "sbatch_args");
+    for (size_t a = 0; a < json_array_size(sa); a++)
+        strlist_push(&argv, json_string_value(json_array_get(sa, a)));
+    strlist_push(&argv, path);
+    int rc = 0;
+    if (dry_run) {
+        json_t *aj = strlist_json(&argv);
+        char *line = shell_join(aj);
+        json_decref(aj);
+        printf("# ---- %s  (submit: %s)\n%s\n", path, line, script);
+        free(line);
+    } else if (rd_write_atomic(path, script, strlen(script), 1) != 0) {
+        fprintf(stderr, "exabench: error: can not write %s: %s\n", path, strerror(errno));
+        rc = -1;
+    } else {
+        char **av = strlist_argv(&argv);
+        char *out = NULL, jid[64] = "";
+        int xrc = proc_capture(av, &out);
+        free(av);
+        if (xrc == 0 && out)
+            sscanf(out, "%63[0-9]", jid);
+        free(out);
+        if (!*jid) {
+            fprintf(stderr, "exabench: error: sbatch %s failed (exit %d)\n", path, xrc);
+            rc = -1;
+        } else {
+            fprintf(stderr, "exabench: submitted %s as batch job %s (%ld node%s, %zu run%s)\n", path, jid,
+                    nodes, nodes == 1 ? "" : "s", n, n == 1 ? "" : "s");
+            note_job(S, mine, n, step, nodes, jid, job);
+            rc = 1;
+        }
+        session_save(S);
+    }
+    strlist_free(&argv);
+    free(script);
+    return rc;
+}
+
+static int sbatch_execute(struct session *S, int dry_run)
+{
+    json_t *runs = json_object_get(S->manifest, "runs");
+    json_t *L = json_object_get(S->manifest, "launcher");
+    json_t *jobs_json = json_object_get(L, "jobs");
+    if (!json_is_array(jobs_json)) {
+        jobs_json = json_array();
+        json_object_set_new(L, "jobs", jobs_json);
+    }
+    size_t cap = json_array_size(runs) + json_array_size(jobs_json) + 1, nj = 0;
+    struct job *jobs = calloc(cap, sizeof *jobs);
+    if (!dry_run) {
+        follow_earlier(S, jobs);
+        memset(jobs, 0, cap * sizeof *jobs);
+        if (proc_interrupted()) {
+            free(jobs);
+            return 0;
+        }
+    }
+    long *steps = calloc(json_array_size(runs) + 1, sizeof *steps);
+    size_t nsteps = pending_steps(runs, steps);
     char sdir[PATH_MAX + 16];
     snprintf(sdir, sizeof sdir, "%s/slurm", S->dir);
     if (!dry_run && nsteps)
         mkdir(sdir, 0755);
-    int step_base = (int)json_array_size(jobs_json);
-    int failed = 0;
-    for (size_t k = 0; k < nsteps; k++) {
-        json_t **mine = calloc(json_array_size(runs), sizeof *mine);
-        size_t n = 0;
+    int step_base = (int)json_array_size(jobs_json), failed = 0;
+    for (size_t k = 0; k < nsteps && !failed; k++) {
+        json_t **mine = calloc(json_array_size(runs) + 1, sizeof *mine);
         double seconds = 300;
-        json_array_foreach(runs, i, r) {
-            if (strcmp(jstr(r, "status"), "pending") || jstr(r, "job_id"))
-                continue;
-            if ((long)json_integer_value(json_object_get(json_object_get(r, "scale"), "nodes")) != steps[k])
-                continue;
-            if (!dry_run && run_prepare_attempt(S, r) == 1) {
-                progress_show(S, r, 0, jstr(r, "status"));
-                continue;
-            }
-            if (!dry_run) {
-                char p[PATH_MAX + 256];
-                marker_path(S, r, "started", p, sizeof p);
-                unlink(p);
-                marker_path(S, r, "rc", p, sizeof p);
-                unlink(p);
-                json_object_set_new(r, "attempts", json_integer(json_integer_value(json_object_get(r, "attempts")) + 1));
-            }
-            mine[n++] = r;
-            seconds += ceil(run_timeout(r)) + S->grace;
-        }
-        if (!n) {
-            free(mine);
-            continue;
-        }
-        int step = step_base + (int)k + 1;
-        char minutes[64];
-        if (jstr(L, "time_limit"))
-            snprintf(minutes, sizeof minutes, "%s", jstr(L, "time_limit"));
-        else
-            snprintf(minutes, sizeof minutes, "%ld", (long)ceil(seconds / 60));
-        char *script = batch_script(S, mine, n, step, steps[k], minutes);
-        char path[PATH_MAX + 64];
-        snprintf(path, sizeof path, "%s/step-%d.sh", sdir, step);
-        struct strlist argv = {0};
-        strlist_push(&argv, "sbatch");
-        strlist_push(&argv, "--parsable");
-        json_t *sa = json_object_get(L, "sbatch_args");
-        for (size_t a = 0; a < json_array_size(sa); a++)
-            strlist_push(&argv, json_string_value(json_array_get(sa, a)));
-        strlist_push(&argv, path);
-        if (dry_run) {
-            json_t *aj = strlist_json(&argv);
-            char *line = shell_join(aj);
-            json_decref(aj);
-            printf("# ---- %s  (submit: %s)\n%s\n", path, line, script);
-            free(line);
-        } else if (rd_write_atomic(path, script, strlen(script), 1) != 0) {
-            fprintf(stderr, "exabench: error: can not write %s: %s\n", path, strerror(errno));
-            failed = 1;
-        } else {
-            char **av = strlist_argv(&argv);
-            char *out = NULL;
-            int rc = proc_capture(av, &out);
-            free(av);
-            char jid[64] = "";
-            if (rc == 0 && out)
-                sscanf(out, "%63[0-9]", jid);
-            free(out);
-            if (!*jid) {
-                fprintf(stderr, "exabench: error: sbatch %s failed (exit %d)\n", path, rc);
-                failed = 1;
-            } else {
-                fprintf(stderr, "exabench: submitted %s as batch job %s (%ld node%s, %zu run%s)\n", path, jid,
-                        steps[k], steps[k] == 1 ? "" : "s", n, n == 1 ? "" : "s");
-                json_t *idx = json_array();
-                for (size_t m = 0; m < n; m++) {
-                    json_object_set_new(mine[m], "job_id", json_string(jid));
-                    json_array_append_new(idx, json_integer(json_integer_value(json_object_get(mine[m], "index"))));
-                }
-                char rel[64];
-                snprintf(rel, sizeof rel, "slurm/step-%d.sh", step);
-                json_array_append_new(jobs_json, json_pack("{s:i, s:s, s:s, s:I, s:o, s:s}", "step", step, "script", rel,
-                                                           "job_id", jid, "nodes", (json_int_t)steps[k], "runs", idx,
-                                                           "state", "SUBMITTED"));
-                snprintf(jobs[nj].id, sizeof jobs[nj].id, "%s", jid);
-                jobs[nj].active = 1;
-                jobs[nj].step = step;
-                nj++;
-            }
-            session_save(S);
-        }
-        strlist_free(&argv);
-        free(script);
+        size_t n = step_runs(S, steps[k], dry_run, mine, &seconds);
+        int rc = n ? submit_step(S, mine, n, step_base + (int)k + 1, steps[k], seconds, dry_run, &jobs[nj]) : 0;
+        nj += rc == 1;
+        failed = rc < 0;
         free(mine);
-        if (failed)
-            break;
     }
     free(steps);
-    /* 3. Follow what was submitted. */
     if (!dry_run && nj)
         follow(S, jobs, nj);
     if (!dry_run && proc_interrupted())
