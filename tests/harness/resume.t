@@ -59,7 +59,7 @@ for r in m['runs']:
     rec = json.load(open(d + '/' + r['record']))
     if r['note' if 'note' in r else 'id'].startswith('record adopted'):
         continue
-    size = r['parameters']['size']
+    size = r['parameters']['array_size']
     argv = rec['parameters']['argv']
     assert argv[argv.index('--size') + 1] == str(size), (r['id'], argv)
 PY

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "screen.h"
+#include "screen_stats.h"
 
 static void test_one_slow_node(void **state)
 {

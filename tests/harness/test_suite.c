@@ -7,7 +7,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "digest.h"
+#include "exa_hplmodel.h"
 #include "launch.h"
 #include "suite.h"
 
@@ -60,7 +63,7 @@ static void test_grid(void **state)
     long cases[][3] = {{1, 1, 1}, {2, 1, 2}, {4, 2, 2}, {6, 2, 3}, {7, 1, 7}, {8, 2, 4},
                        {12, 3, 4}, {16, 4, 4}, {32, 4, 8}, {36, 6, 6}, {128, 8, 16}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        hpl_grid(cases[i][0], &p, &q);
+        exa_hpl_grid(cases[i][0], &p, &q);
         assert_int_equal(p, cases[i][1]);
         assert_int_equal(q, cases[i][2]);
         assert_true(p <= q);
@@ -71,11 +74,11 @@ static void test_hpl_memory(void **state)
 {
     (void)state;
     /* 8 N^2 <= 0.5 x 16 GiB: N = 32768, rounded down to a multiple of 192 -> 32640. */
-    assert_int_equal(hpl_n_from_memory(16, 1, 0.5, 192), 32640);
-    assert_int_equal(hpl_n_from_memory(16, 4, 0.5, 192), 65472);
-    assert_int_equal(hpl_n_from_memory(16, 1, 0.5, 1), 32768);
+    assert_int_equal(exa_hpl_n_from_memory(16 * 1073741824.0 * 1, 0.5, 192, 0), 32640);
+    assert_int_equal(exa_hpl_n_from_memory(16 * 1073741824.0 * 4, 0.5, 192, 0), 65472);
+    assert_int_equal(exa_hpl_n_from_memory(16 * 1073741824.0 * 1, 0.5, 1, 0), 32768);
     /* Never below one block. */
-    assert_int_equal(hpl_n_from_memory(0.000001, 1, 0.1, 256), 256);
+    assert_int_equal(exa_hpl_n_from_memory(0.000001 * 1073741824.0 * 1, 0.1, 256, 0), 256);
 }
 
 static void test_shell_quote(void **state)
@@ -120,6 +123,21 @@ static void test_envlist(void **state)
     envlist_free(&b);
 }
 
+/* The suite file's checksum in the manifest: SHA-256 of the file as read in blocks. */
+static void test_sha256_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/exa-digest-XXXXXX", h[65];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "abc", 3), 3);
+    close(fd);
+    assert_int_equal(rd_sha256_file(path, h), 0);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unlink(path);
+    assert_int_equal(rd_sha256_file(path, h), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_hpl_memory),
         cmocka_unit_test(test_shell_quote),
         cmocka_unit_test(test_envlist),
+        cmocka_unit_test(test_sha256_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,4 +76,18 @@ output_has "BASE's error named" "bad/records/r00003.json:5:[0-9]+: malformed JSO
 expect_exit 2 "both folders bad: BASE's error comes first" "$EXA" compare "$T/bad" "$T/missing"
 output_has "... naming BASE's file" "bad/records/r00003.json"
 output_lacks "... not NEW's" "missing: No such"
+# One vocabulary: a run's parameters are its record's. A manifest that planned fewer of them (here
+# the HPL runs without nb) still keys its runs as a folder of the same records without a manifest.
+cp -r "$T/pa" "$T/planned"
+python3 - "$T/planned/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for r in m['runs']:
+    r['parameters'].pop('nb', None)
+json.dump(m, open(sys.argv[1], 'w'))
+PY
+mkdir "$T/recs" && cp -r "$T/pa/records" "$T/recs/"
+expect_exit 0 "a folder with a manifest against a folder of records alone" "$EXA" compare "$T/planned" "$T/recs"
+output_has "every run matched (allpairs' one sample aside)" ' 0 regressed, 1 not comparable$'
+output_lacks "none left without its match" 'no matching run'
 done_testing

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
             json_object_set_new(rec, "valid", json_false());
             char *raw = json_dumps(rec, JSON_INDENT(1));
             char h[65];
-            rp_sha256_hex(raw, strlen(raw), h);
+            rd_sha256_hex(raw, strlen(raw), h);
             json_object_set_new(r, "raw", json_string(raw));
             json_object_set_new(r, "sha256", json_string(h));
             free(raw);

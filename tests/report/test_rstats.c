@@ -6,8 +6,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "exa_stats.h"
+#include "file_atomic.h"
 #include "report.h"
 #include "rstats.h"
 
@@ -107,9 +113,9 @@ static void test_median(void **state)
 {
     (void)state;
     double v[] = {5, 1, 3}, w[] = {4, 1, 3, 2};
-    NEAR(rs_median(v, 3), 3, 0);
-    NEAR(rs_median(w, 4), 2.5, 0);
-    assert_true(isnan(rs_median(v, 0)));
+    NEAR(exa_median(v, 3), 3, 0);
+    NEAR(exa_median(w, 4), 2.5, 0);
+    assert_true(isnan(exa_median(v, 0)));
 }
 
 /* N1/2: the N at which half of the best rate is first reached, linear between sweep points. */
@@ -150,8 +156,35 @@ static void test_base64_sha(void **state)
     assert_string_equal(b.s, "aGVsbG8hPw==");
     sb_free(&b);
     char h[65];
-    rp_sha256_hex("abc", 3, h);
+    rd_sha256_hex("abc", 3, h);
     assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+/* The one atomic write: the new text replaces the old whole, and no temporary file stays. */
+static void test_write_atomic(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/exa-atomic-XXXXXX", path[64], buf[16] = "";
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/f.txt", dir);
+    assert_int_equal(rd_write_atomic(path, "old text", 8, 0), 0);
+    assert_int_equal(rd_write_atomic(path, "new", 3, 1), 0);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_int_equal(fread(buf, 1, sizeof buf - 1, f), 3);
+    fclose(f);
+    assert_string_equal(buf, "new");
+    DIR *d = opendir(dir);
+    int entries = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        entries += e->d_name[0] != '.';
+    closedir(d);
+    assert_int_equal(entries, 1);
+    snprintf(path, sizeof path, "%s/no/such/f.txt", dir);
+    assert_int_equal(rd_write_atomic(path, "x", 1, 0), -1);
+    snprintf(path, sizeof path, "%s/f.txt", dir);
+    unlink(path);
+    rmdir(dir);
 }
 
 int main(void)
@@ -162,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_mwu_large),         cmocka_unit_test(test_min_p),
         cmocka_unit_test(test_median),            cmocka_unit_test(test_n_half),
         cmocka_unit_test(test_metric_size),       cmocka_unit_test(test_base64_sha),
+        cmocka_unit_test(test_write_atomic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

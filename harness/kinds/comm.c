@@ -1,0 +1,178 @@
+/* The exa-comm kind: its suite keys (test, sizes, warmup, iterations, window, validate), one run
+ * per test at each scale step, and its command line. The tests it knows are exa-comm's own
+ * (benchmarks/comm/tests.c, as `exa-comm --help` lists them), so a misspelt test fails at plan time
+ * and not hours later on the machine. Parameters carry the names exa-comm writes in its record. */
+#include "kind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "exa_cli.h"
+#include "exa_parse.h"
+#include "suite.h"
+#include "suite_yaml.h"
+
+/* exa-comm's tests; the copy_* tests exist in CUDA=1 builds only. */
+static const char *const comm_known_tests[] = {
+    "latency", "bw", "bibw", "mbw_mr", "allreduce", "reduce", "bcast", "allgather", "alltoall",
+    "reduce_scatter", "barrier", "allpairs", "copy_d2d", "copy_h2d", "copy_d2h", NULL};
+
+struct comm_entry {
+    struct strlist tests;
+    char *msg_sizes;            /* -m MIN:MAX[:STEP] */
+    long warmup, iterations, window; /* -1: default */
+    int validate;
+    const yaml_node_t *test_node;   /* where the tests were named, for the check */
+};
+
+static const char *const comm_keys[] = {"test", "sizes", "warmup", "iterations", "window",
+                                        "validate", NULL};
+
+static void *comm_new(void)
+{
+    struct comm_entry *ce = calloc(1, sizeof *ce);
+    ce->warmup = ce->iterations = ce->window = -1;
+    return ce;
+}
+
+static void comm_free(void *priv)
+{
+    struct comm_entry *ce = priv;
+    if (!ce)
+        return;
+    strlist_free(&ce->tests);
+    free(ce->msg_sizes);
+    free(ce);
+}
+
+static int comm_known(const char *test)
+{
+    for (const char *const *t = comm_known_tests; *t; t++)
+        if (!strcmp(*t, test))
+            return 1;
+    return 0;
+}
+
+/* Every test named is one exa-comm has; otherwise the error names it and lists those it has. */
+static int comm_check_tests(struct sy_ctx *c, const struct bench_entry *e, const struct comm_entry *ce)
+{
+    for (size_t i = 0; i < ce->tests.n; i++) {
+        if (comm_known(ce->tests.v[i]))
+            continue;
+        char list[512] = "";
+        for (const char *const *t = comm_known_tests; *t; t++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *t, t[1] ? ", " : "");
+        return sy_fail(c, ce->test_node, "comm entry '%s': exa-comm has no test '%s' (its tests: %s)",
+                       e->name, ce->tests.v[i], list);
+    }
+    return 0;
+}
+
+static int comm_parse_key(struct sy_ctx *c, const struct suite *s, void *priv, const char *k,
+                          yaml_node_t *v)
+{
+    struct comm_entry *ce = priv;
+    if (!strcmp(k, "test")) {
+        ce->test_node = v;
+        return sy_strlist(c, v, k, &ce->tests);
+    }
+    if (!strcmp(k, "sizes")) {
+        struct exa_range r;
+        char err[EXA_ERR_LEN];
+        if (sy_string(c, v, k, &ce->msg_sizes) != 0)
+            return -1;
+        return exa_parse_range(ce->msg_sizes, &r, err) ? sy_fail(c, v, "sizes: %s", err) : 0;
+    }
+    if (!strcmp(k, "warmup"))
+        return sy_long(c, v, k, 0, 100000000, &ce->warmup);
+    if (!strcmp(k, "iterations"))
+        return sy_long(c, v, k, 1, 100000000, &ce->iterations);
+    if (!strcmp(k, "window"))
+        return sy_long(c, v, k, 1, 100000000, &ce->window);
+    return sy_bool(c, v, k, &ce->validate);
+}
+
+static int comm_check(struct sy_ctx *c, const yaml_node_t *n, const struct bench_entry *e)
+{
+    const struct comm_entry *ce = e->priv;
+    if (!ce->tests.n)
+        return sy_fail(c, n, "comm entry '%s': missing key 'test' (e.g. latency, bw, allpairs)",
+                       e->name);
+    return comm_check_tests(c, e, ce);
+}
+
+static int comm_expand(struct kind_step *st)
+{
+    const struct comm_entry *ce = st->entry->priv;
+    for (size_t i = 0; i < ce->tests.n; i++)
+        if (st->emit(st, ce->tests.v[i]) != 0)
+            return -1;
+    return 0;
+}
+
+/* sizes as the record says them: min_size, max_size and size_step ("x2", "+N"). */
+static void comm_size_parameters(const char *sizes, json_t *par)
+{
+    struct exa_range r;
+    char err[EXA_ERR_LEN];
+    if (exa_parse_range(sizes, &r, err) != 0)
+        return;
+    json_object_set_new(par, "min_size", json_integer((json_int_t)r.min));
+    json_object_set_new(par, "max_size", json_integer((json_int_t)r.max));
+    json_object_set_new(par, "size_step", json_sprintf("%s%llu", r.multiply ? "x" : "+",
+                                                       (unsigned long long)r.step));
+}
+
+/* An option and its value, in argv and in the parameters, when the suite gives it. */
+static void comm_count(struct kind_run *out, const char *opt, const char *name, long value)
+{
+    if (value < 0)
+        return;
+    strlist_push(out->argv, opt);
+    strlist_pushf(out->argv, "%ld", value);
+    json_object_set_new(out->parameters, name, json_integer(value));
+}
+
+static void comm_fill(const struct kind_step *st, const void *variant, struct kind_run *out)
+{
+    const struct comm_entry *ce = st->entry->priv;
+    const char *test = variant;
+    long ranks = st->ranks;
+    out->test = strdup(test);
+    strlist_push(out->argv, test);
+    json_object_set_new(out->parameters, "test", json_string(test));
+    if (ce->msg_sizes) {
+        strlist_push(out->argv, "-m");
+        strlist_push(out->argv, ce->msg_sizes);
+        comm_size_parameters(ce->msg_sizes, out->parameters);
+    }
+    comm_count(out, "-x", "warmup", ce->warmup);
+    comm_count(out, "-i", "iterations", ce->iterations);
+    comm_count(out, "--window", "window", ce->window);
+    if (ce->validate) {
+        strlist_push(out->argv, "--validate");
+        json_object_set_new(out->parameters, "validate", json_true());
+    }
+    snprintf(out->slug, sizeof out->slug, "%s-%s-%ldr", st->entry->name, test, ranks);
+    snprintf(out->label, sizeof out->label, "exa-comm %s %ld rank%s", test, ranks, ranks > 1 ? "s" : "");
+}
+
+static const char *const comm_plots[] = {"message_sizes", "pair_matrix", NULL};
+
+const struct kind kind_comm = {
+    .name = "comm",
+    .binary = "exa-comm",
+    .keys = comm_keys,
+    .entry_new = comm_new,
+    .entry_free = comm_free,
+    .parse_key = comm_parse_key,
+    .check = comm_check,
+    .expand = comm_expand,
+    .fill = comm_fill,
+    .headline_metric = "latency_8B",
+    .role = KIND_ROLE_NETWORK,
+    .plots = comm_plots,
+};

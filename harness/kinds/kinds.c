@@ -1,0 +1,79 @@
+/* The table of benchmark kinds: adding a kind is one line here (and its file). */
+#include "kind.h"
+
+#include "suite.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const struct kind kind_hpl, kind_stream, kind_comm;
+
+/* Built-in kinds first, then room for those that tests register. */
+static const struct kind *table[16] = {&kind_hpl, &kind_stream, &kind_comm, NULL};
+
+const struct kind *const *kind_all(void) { return table; }
+
+const struct kind *kind_find(const char *name)
+{
+    for (const struct kind *const *k = table; *k; k++)
+        if (!strcmp((*k)->name, name))
+            return *k;
+    return NULL;
+}
+
+int kind_register(const struct kind *k)
+{
+    size_t n = 0;
+    while (table[n])
+        n++;
+    if (n + 1 >= sizeof table / sizeof *table)
+        return -1;
+    table[n] = k;
+    return 0;
+}
+
+void kind_names(char *out, size_t len)
+{
+    size_t n = 0, used = 0;
+    while (table[n])
+        n++;
+    out[0] = 0;
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", table[i]->name,
+                                 i + 2 < n ? ", " : i + 2 == n ? " or " : "");
+}
+
+const struct kind *kind_screened(enum kind_screen role)
+{
+    for (const struct kind *const *k = table; *k; k++)
+        if ((*k)->screen.role == role)
+            return *k;
+    return NULL;
+}
+
+int kind_fail(const struct kind_step *st, struct mark m, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s:%d:%d: error: ", st->suite->file, m.line, m.column);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+int kind_has_role(const char *name, enum kind_role role)
+{
+    const struct kind *k = kind_find(name);
+    return k && k->role == role;
+}
+
+int kind_has_plot(const char *name, const char *plot)
+{
+    const struct kind *k = kind_find(name);
+    for (const char *const *p = k ? k->plots : NULL; p && *p; p++)
+        if (!strcmp(*p, plot))
+            return 1;
+    return 0;
+}
