@@ -27,6 +27,10 @@ void fuzz_copy_file(const char *src, const char *dst);
 /* stdout to /dev/null (the commands print tables), one thread for OpenMP. */
 void fuzz_quiet(void);
 
+/* A broken promise of the code under test: prints the message where the sanitizers report (also
+ * when libFuzzer's -close_fd_mask closed stderr) and aborts, which libFuzzer records as a crash. */
+_Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Armed by FUZZ_CATCH_EXIT: where exa_input_error / exa_usage_error return to. */
 extern jmp_buf *fuzz_exit_to;
 /* Runs stmt; evaluates to 0 when it ran to its end, to the exit status when it tried to exit. */

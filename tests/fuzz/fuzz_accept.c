@@ -39,8 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *spec = rp_load_spec(spec_file, err, sizeof err);
     if (!spec) {
         if (!err[0]) {
-            fprintf(stderr, "fuzz_accept: rp_load_spec failed without a message\n");
-            abort();
+            fuzz_fail("fuzz_accept: rp_load_spec failed without a message");
         }
         return 0;
     }

@@ -14,8 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CHECK(c)                                                                                \
     do {                                                                                        \
         if (!(c)) {                                                                             \
-            fprintf(stderr, "fuzz_hpl_dat: accepted, but %s does not hold\n", #c);              \
-            abort();                                                                            \
+            fuzz_fail("fuzz_hpl_dat: accepted, but %s does not hold", #c);                      \
         }                                                                                       \
     } while (0)
 

@@ -101,8 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)rd_failure(r, why, sizeof why);
         }
     } else if (!err[0]) {
-        fprintf(stderr, "fuzz_manifest: rd_load failed without a message\n");
-        abort();
+        fuzz_fail("fuzz_manifest: rd_load failed without a message");
     }
     rd_free(&set);
     return 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include <sanitizer/common_interface_defs.h>
 
 #ifndef FUZZ_DATA_DIR
 #define FUZZ_DATA_DIR "tests/fuzz/data"
@@ -113,15 +114,26 @@ void fuzz_quiet(void)
         abort();
 }
 
+_Noreturn void fuzz_fail(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", msg);
+    __sanitizer_report_error_summary(msg);
+    abort();
+}
+
 /* The exits of exabench's commands on bad input, caught (see fuzz.h). */
 static _Noreturn void caught(int code, const char *fmt, va_list ap)
 {
     if (fuzz_exit_to)
         longjmp(*fuzz_exit_to, code);
-    fprintf(stderr, "fuzz: exit(%d) outside FUZZ_CATCH_EXIT: ", code);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    abort();
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fuzz_fail("fuzz: exit(%d) outside FUZZ_CATCH_EXIT: %s", code, msg);
 }
 
 _Noreturn void __wrap_exa_input_error(const char *fmt, ...);
