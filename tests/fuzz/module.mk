@@ -12,7 +12,9 @@ FUZZ_CC      ?= clang-14
 FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= suite hpl_dat record manifest submission accept
-FUZZ_HAVE_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo yes)
+# The compiler and its libFuzzer runtime (libfuzzer-14-dev), looked for without compiling anything.
+FUZZ_HAVE_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && \
+                  test -f "$$($(FUZZ_CC) --print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-x86_64.a" && echo yes)
 
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # Every folder of harness/ and benchmarks/ that holds a header, so includes resolve after moves.
@@ -62,5 +64,5 @@ $(FUZZ_BUILD)/gen/build_info.h: FORCE
 -include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
 else
 fuzz fuzz-build:
-	@echo "fuzz: skipped: $(FUZZ_CC) not found (install clang-14 and libfuzzer-14-dev, or set FUZZ_CC)"
+	@echo "fuzz: skipped: $(FUZZ_CC) or its libFuzzer not found (install clang-14 and libfuzzer-14-dev, or set FUZZ_CC)"
 endif
