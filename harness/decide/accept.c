@@ -83,7 +83,7 @@ static const char *const selector_keys[] = {"benchmark", "test", "nodes", "ranks
 static int sel_int(const json_t *sel, const char *key, int have)
 {
     const json_t *v = json_object_get(sel, key);
-    return !v || (json_is_number(v) && (int)json_number_value(v) == have);
+    return !v || (json_is_number(v) && json_number_value(v) == (double)have);  /* no cast of 1e300 to int */
 }
 
 static int matches(const json_t *sel, const struct rd_run *r)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <math.h>
+#include <limits.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +26,11 @@ static const char *jstr(const json_t *obj, const char *key, const char *dflt)
 static int jint(const json_t *obj, const char *key, int dflt)
 {
     json_t *v = json_object_get(obj, key);
+    /* A value no int holds is as good as none (a cast of an out-of-range real is undefined). */
     if (json_is_integer(v))
-        return (int)json_integer_value(v);
+        return json_integer_value(v) >= INT_MIN && json_integer_value(v) <= INT_MAX ? (int)json_integer_value(v) : dflt;
     if (json_is_real(v))
-        return (int)json_real_value(v);
+        return json_real_value(v) > INT_MIN - 1.0 && json_real_value(v) < INT_MAX + 1.0 ? (int)json_real_value(v) : dflt;
     return dflt;
 }
 

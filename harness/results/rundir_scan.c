@@ -458,6 +458,10 @@ static int record_member(struct scan *s, json_t *rec, struct deferred *results)
         return 0;
     }
     v = *val == '{' ? shared_value(val, (size_t)(s->p - val)) : build(val, (size_t)(s->p - val));
+    if (!v) {  /* checked grammar, so a duplicate name inside: an error, not a member dropped */
+        s->p = val;
+        return fail(s, "duplicate object key");
+    }
     return add_member(s, rec, name_at, b, e, esc, v);
 }
 
@@ -491,6 +495,11 @@ json_t *rd_scan_record(const char *text, size_t len, const char *path, char *err
         const char *test = json_string_value(json_object_get(rec, "test"));
         int keep = *results.val != '{' || (test && strstr(test, "allpairs"));
         json_t *v = keep ? build(results.val, (size_t)(results.val_end - results.val)) : json_object();
+        if (!v) {
+            s.p = results.val;
+            fail(&s, "duplicate object key");
+            goto bad;
+        }
         if (add_member(&s, rec, results.name_at, results.b, results.e, results.esc, v))
             goto bad;
     }

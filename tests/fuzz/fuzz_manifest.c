@@ -1,0 +1,108 @@
+/* Fuzz target: reading a results folder, rd_load() (harness/rundir.c), which takes a folder: the
+ * input is written as manifest.json of a run folder in the target's temporary folder whose
+ * records/ holds the records of tests/fuzz/data/run/records (copied once), so that manifests that
+ * name them load records too. The reading helpers rd_metric, rd_metric_samples, rd_param and
+ * rd_failure run over every run that loads.
+ *
+ * Guard: rd_load reads "records/..." paths relative to the folder as the manifest gives them; a
+ * manifest run whose "record" has a ".." component could reach files outside the temporary
+ * folder (and "../../../../dev/zero" would be read without end: rd_load has no size cap yet), so
+ * such inputs are parsed (rd_parse_json) but not loaded. */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fuzz.h"
+#include "rundir.h"
+#include "rundir_scan.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char run_dir[4096], manifest[4200];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    fuzz_quiet();
+    char src[4096], dst[4096];
+    fuzz_path(run_dir, sizeof run_dir, "run");
+    mkdir(run_dir, 0755);
+    snprintf(dst, sizeof dst, "%s/records", run_dir);
+    mkdir(dst, 0755);
+    snprintf(src, sizeof src, "%s/run/records", fuzz_data_dir());
+    DIR *d = opendir(src);
+    if (!d) {
+        fprintf(stderr, "fuzz_manifest: no %s (set EXA_FUZZ_DATA to tests/fuzz/data)\n", src);
+        abort();
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char s[8192], t[8192];
+        snprintf(s, sizeof s, "%s/%s", src, e->d_name);
+        snprintf(t, sizeof t, "%s/records/%s", run_dir, e->d_name);
+        fuzz_copy_file(s, t);
+    }
+    closedir(d);
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", run_dir);
+    return 0;
+}
+
+/* Whether a record path could leave the run folder: any ".." component. */
+static int escapes(const char *p)
+{
+    for (const char *c = p; (c = strstr(c, "..")); c += 2)
+        if ((c == p || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
+            return 1;
+    return 0;
+}
+
+static int guarded(const uint8_t *data, size_t size)
+{
+    char err[256];
+    json_t *m = rd_parse_json((const char *)data, size, "manifest.json", err, sizeof err);
+    if (!m)
+        return 0;  /* rd_load stops at the same error */
+    int bad = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(m, "runs"), i, r) {
+        const char *rf = json_string_value(json_object_get(r, "record"));
+        if (rf && escapes(rf))
+            bad = 1;
+    }
+    json_decref(m);
+    return bad;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 1 << 18 || guarded(data, size))
+        return 0;
+    fuzz_write_file(manifest, data, size);
+    struct rd_set set;
+    char err[4096] = "";
+    if (rd_load(run_dir, &set, err, sizeof err) == 0) {
+        for (size_t i = 0; i < set.n; i++) {
+            const struct rd_run *r = &set.runs[i];
+            double v, samples[64];
+            const char *unit;
+            int higher;
+            char why[512];
+            (void)rd_metric(r, "gflops", &v, &unit, &higher);
+            (void)rd_metric_samples(r, "triad_bandwidth", samples, 64);
+            (void)rd_param(r, "n");
+            (void)rd_failure(r, why, sizeof why);
+        }
+    } else if (!err[0]) {
+        fuzz_fail("fuzz_manifest: rd_load failed without a message");
+    }
+    rd_free(&set);
+    return 0;
+}
