@@ -107,8 +107,13 @@ kill_pidfile() {  # kill_pidfile FILE: SIGTERM, SIGKILL after 5 s
 }
 
 teardown() {
-    local k n=$(nodes_of) pids
-    [ "$n" -gt 0 ] || n=16
+    local k n=$(nodes_of) pids pid
+    [ "$n" -gt 0 ] || return 0   # nothing was started from this folder
+    # SIGTERM every slurmd at once, then wait for them together
+    for k in $(seq "$n"); do
+        pid=$(cat "$DIR/nodes/exa-n$k/slurmd.pid" 2>/dev/null)
+        case "$pid" in ''|*[!0-9]*) ;; *) kill -TERM "$pid" 2>/dev/null ;; esac
+    done
     for k in $(seq "$n"); do
         kill_pidfile "$DIR/nodes/exa-n$k/slurmd.pid"
         # everything left in the node (slurmstepd, tasks): by the namespace, not by name
@@ -141,6 +146,7 @@ teardown() {
         ip -o link show 2>/dev/null | grep -q "exv${TAG}n" || break
         sleep 0.1
     done
+    rm -f "$DIR/nodes.count"
     return 0
 }
 
@@ -234,6 +240,11 @@ if [ "$(nodes_of)" = "$K" ] && [ -s "$DIR/slurmctld.pid" ] && kill -0 "$(cat "$D
    [ "$(SLURM_CONF=$DIR/slurm.conf sinfo -h -o %t -N 2>/dev/null | grep -c idle)" = "$K" ]; then
     echo "virtual-cluster: already running, $K nodes idle (SLURM_CONF=$DIR/slurm.conf)"
     exit 0
+fi
+# The names come from DIR's tag: a bridge of that name, or the subnet in use, without this folder
+# having started it, belongs to another cluster (another folder with the same tag): leave it alone.
+if [ ! -s "$DIR/nodes.count" ] && { ip link show "$BR" >/dev/null 2>&1 || ip -o addr show | grep -q " $NET\.1/"; }; then
+    die "network: bridge $BR or subnet $SUBNET is in use by another cluster (same tag $TAG); use another DIR"
 fi
 teardown   # anything left by an earlier start
 
