@@ -11,7 +11,7 @@ cluster_gate
 vc_start 4
 check "tbf 20mbit on exa-n3's link" vc slow exa-n3 20mbit
 t0=$SECONDS
-expect_exit 0 "all pairs, 4 nodes x 2 ranks, through sbatch: valid" "${ON_CLIENT[@]}" "$EXA" run "$EXA_ROOT/tests/data/cluster/allpairs.yaml" --out "$T/ap"
+expect_exit_long 0 "all pairs, 4 nodes x 2 ranks, through sbatch: valid" "${ON_CLIENT[@]}" "$EXA" run "$EXA_ROOT/tests/data/cluster/allpairs.yaml" --out "$T/ap"
 ok 0 "the session took $((SECONDS - t0)) s"
 D=$(readlink -f "$T/ap/latest")
 REC=$D/$(json_py "$D/manifest.json" "r['runs'][0]['record']")

@@ -62,3 +62,11 @@ PY
     [ $rc -eq 0 ] || { echo "# false on $2: $3"; sed 's/^/#   /' "$T/json.err" | tail -n 3; }
     todo_ok $rc "$1" "$4"
 }
+# expect_exit with a longer limit (tap.sh's is 120 s; a session on 4 "nodes" sharing 2 busy
+# cores can take longer): expect_exit_long CODE DESCRIPTION CMD...
+expect_exit_long() {
+    local want=$1 d=$2; shift 2
+    timeout "${CLUSTER_RUN_LIMIT:-400}" "$@" >"$T/last.out" 2>&1; local rc=$?
+    [ $rc -eq "$want" ] || { echo "# expected exit $want, got $rc: $*"; tail -n 15 "$T/last.out" | sed 's/^/#   /'; }
+    [ $rc -eq "$want" ]; ok $? "$d"
+}

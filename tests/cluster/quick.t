@@ -33,7 +33,7 @@ PY
 
 # Outside an allocation: sbatch, one job per scale step.
 t0=$SECONDS
-expect_exit 0 "sbatch: the suite at 1, 2 and 4 nodes, every run valid" "${ON_CLIENT[@]}" "$EXA" run "$SUITE" --out "$T/batch"
+expect_exit_long 0 "sbatch: the suite at 1, 2 and 4 nodes, every run valid" "${ON_CLIENT[@]}" "$EXA" run "$SUITE" --out "$T/batch"
 ok 0 "sbatch session took $((SECONDS - t0)) s"
 D=$(readlink -f "$T/batch/latest")
 M=$D/manifest.json
@@ -58,7 +58,7 @@ ok $? "the report's HPL scaling plot has points at 1, 2 and 4 nodes"
 
 # Inside an allocation of 4 nodes: srun per run.
 t0=$SECONDS
-expect_exit 0 "salloc -N4: the suite through srun, every run valid" "${ON_CLIENT[@]}" salloc -N4 "$EXA" run "$SUITE" --out "$T/alloc"
+expect_exit_long 0 "salloc -N4: the suite through srun, every run valid" "${ON_CLIENT[@]}" salloc -N4 "$EXA" run "$SUITE" --out "$T/alloc"
 ok 0 "salloc session took $((SECONDS - t0)) s"
 D=$(readlink -f "$T/alloc/latest")
 M=$D/manifest.json
