@@ -9,6 +9,7 @@ EXA=$BIN/exabench
 VC_SCRIPT=$EXA_ROOT/scripts/virtual-cluster.sh
 
 cluster_gate() {
+    [ "${EXA_CLUSTER_TESTS:-1}" != 0 ] || skip_all "EXA_CLUSTER_TESTS=0"
     [ "$(id -u)" -eq 0 ] || skip_all "a virtual cluster needs root (namespaces, veths, slurmd)"
     for p in slurmctld slurmd munged sinfo salloc nsenter unshare ip tc; do
         command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] || skip_all "$p not installed"
