@@ -57,8 +57,9 @@ injector() {
     inject "$SD" slurmd
 }
 check "the plan's run ids" "$EXA" plan "$T/faults.yaml"
-output_has "kill9, link, after, slurmd" '^0004-slurmd-2r-2n '
+output_has "kill9, link, after, slurmd, lost" '^0005-lost-s102400-1r-1n '
 K9=0001-kill9-latency-2r-2n LK=0002-link-latency-2r-2n AF=0003-after-s102400-2r-2n SD=0004-slurmd-2r-2n
+LO=0005-lost-s102400-1r-1n
 injector >"$T/injector.out" 2>&1 &
 inj=$!
 t0=$SECONDS
@@ -83,6 +84,12 @@ grep -Eq "watchdog: .*waiting on rank [0-9]+ \($V\)" "$D/logs/$LK.log"; rc=$?
 [ $rc -eq 0 ] || { echo "# $LK.log:"; tail -n 8 "$D/logs/$LK.log" | sed 's/^/#   /'; }
 ok $rc "link: exa-comm's watchdog names the rank and host it waits on ($V)"
 json_true "the sweep goes on: the run after the faults (after) valid" "$M" "$(entry "$AF")['status'] == 'valid'"
+# After the node failure: is the allocation still there? If not, the run after it can not run.
+if grep -q "revoked\|already completing or completed" "$D/logs/$LO.log" 2>/dev/null; then
+    todo_json "lost: the allocation gone, the run after the node failure is left pending for --resume" "$M" "$(entry "$LO")['status'] == 'pending'" "the harness starts srun in an allocation that is gone; srun retries the step until the run's timeout and the run is recorded $(status_of "$D" "$LO"), not pending"
+else
+    json_true "lost: the allocation survived the node failure (--no-kill), the run after it valid" "$M" "$(entry "$LO")['status'] == 'valid'"
+fi
 python3 - "$D" <<'PY' >"$T/last.out" 2>&1
 import json, os, sys
 d = sys.argv[1]
