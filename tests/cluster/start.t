@@ -27,6 +27,13 @@ check "env prints SLURM_CONF and the TCP subnet" vc env
 output_has "SLURM_CONF" "^export SLURM_CONF=$VC/slurm.conf$"
 output_has "btl_tcp_if_include is the bridge's subnet" '^export OMPI_MCA_btl_tcp_if_include=198\.18\.[0-9]+\.0/24$'
 
+# Another folder with the same tag (names and subnet derive from it): refused, this one untouched.
+tag() { printf '%s' "$1" | cksum | awk '{print $1 % 256}'; }
+i=0; while [ "$(tag "$T/other$i")" != "$(tag "$VC")" ]; do i=$((i + 1)); done
+expect_exit 1 "a second cluster whose names would clash is refused" "$VC_SCRIPT" start "$T/other$i" --nodes 2
+output_has "it says why" 'in use by another cluster'
+check "this cluster still answers" timeout 30 "${ON_CLIENT[@]}" srun -N4 true
+
 # The fault helpers act on the named node only.
 check "slow exa-n2 200mbit" vc slow exa-n2 200mbit
 tc qdisc show | grep -q "tbf" && vc on exa-n2 tc qdisc show dev eth0 | grep -q tbf && ! vc on exa-n1 tc qdisc show dev eth0 | grep -q tbf
