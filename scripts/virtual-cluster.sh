@@ -107,7 +107,8 @@ kill_pidfile() {  # kill_pidfile FILE: SIGTERM, SIGKILL after 5 s
 }
 
 teardown() {
-    local k n=$(nodes_of) pids pid
+    local k n pids pid
+    n=$(nodes_of)
     [ "$n" -gt 0 ] || return 0   # nothing was started from this folder
     # SIGTERM every slurmd at once, then wait for them together
     for k in $(seq "$n"); do

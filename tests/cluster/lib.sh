@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the tests/cluster/*.t files (source it after tests/lib/tap.sh): the gate (root, the
 # kernel's namespaces, Slurm and munge, the binaries), and a virtual cluster of scripts/
 # virtual-cluster.sh in the test's scratch folder, stopped at exit. What the tests call:
