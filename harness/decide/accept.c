@@ -249,76 +249,74 @@ static int gather(const struct selection *s, const char *metric, double *v, int 
     return 0;
 }
 
-static void evaluate(const struct rd_set *set, const json_t *crit, double spec_rpn, struct verdict *out)
+/* The reference value of a relative threshold ("of": {runs, metric, aggregate}); NAN (reason set)
+ * when it cannot be computed. */
+static double reference_value(const struct rd_set *set, const json_t *of, const char *metric,
+                              struct verdict *out)
 {
-    memset(out, 0, sizeof *out);
-    out->measured = out->threshold = out->margin = NAN;
-    out->unit = "";
-    out->failed_nodes = json_array();
-    const char *metric = json_string_value(json_object_get(crit, "metric"));
-    const char *op = json_string_value(json_object_get(crit, "compare"));
-    double thr = json_number_value(json_object_get(crit, "threshold"));
-    int every = json_is_true(json_object_get(crit, "every_node"));
-    enum agg agg = parse_agg(crit);
-    const json_t *of = json_object_get(crit, "of");
+    struct selection rs;
+    select_runs(set, json_object_get(of, "runs"), &rs);
+    const char *rmetric = json_string_value(json_object_get(of, "metric"));
+    double *rv = calloc(rs.n + 1, sizeof *rv), ref = NAN;
+    int rh = 1;
+    const char *ru;
+    long which;
+    if (gather(&rs, rmetric ? rmetric : metric, rv, &rh, &ru, out->reason, sizeof out->reason,
+               "reference runs") == 0)
+        ref = aggregate(rv, rs.n, parse_agg(of), rh, &which);
+    free(rv);
+    free(rs.runs);
+    return ref;
+}
 
-    struct selection s;
-    select_runs(set, json_object_get(crit, "runs"), &s);
-    double *v = calloc(s.n + 1, sizeof *v);
-    int higher = 1;
-    if (gather(&s, metric, v, &higher, &out->unit, out->reason, sizeof out->reason, "runs") != 0)
-        goto done;
+/* What one criterion compares against: a plain threshold, a fraction of a reference, or a
+ * fraction of the Rpeak of the run that gave the figure. */
+struct bound {
+    const struct rd_set *set;
+    double thr, ref, spec_rpn;
+    int of_rpeak, of_ref;
+};
 
-    /* The reference for a relative threshold (not Rpeak, which is per run). */
-    double ref = NAN;
-    if (json_is_object(of)) {
-        struct selection rs;
-        select_runs(set, json_object_get(of, "runs"), &rs);
-        const char *rmetric = json_string_value(json_object_get(of, "metric"));
-        if (!rmetric)
-            rmetric = metric;
-        double *rv = calloc(rs.n + 1, sizeof *rv);
-        int rh = 1;
-        const char *ru;
-        long which;
-        if (gather(&rs, rmetric, rv, &rh, &ru, out->reason, sizeof out->reason, "reference runs") == 0)
-            ref = aggregate(rv, rs.n, parse_agg(of), rh, &which);
-        free(rv);
-        free(rs.runs);
-        if (isnan(ref))
-            goto done;
-    }
-    int of_rpeak = json_is_string(of) && !strcmp(json_string_value(of), "rpeak");
-
-    if (!every) {
-        long which;
-        out->measured = aggregate(v, s.n, agg, higher, &which);
-        if (of_rpeak) {
-            const struct rd_run *basis = s.runs[which >= 0 ? which : 0];
-            double rp = rpeak_for(set, spec_rpn, basis);
-            if (isnan(rp) || rp <= 0) {
-                snprintf(out->reason, sizeof out->reason, "Rpeak unknown (set rpeak_per_node_gflops in the spec)");
-                goto done;
-            }
-            out->threshold = thr * rp;
-        } else {
-            out->threshold = json_is_object(of) ? thr * ref : thr;
+/* The threshold for a figure that came from run r; NAN (reason set) when Rpeak is unknown. */
+static double bound_for(const struct bound *b, const struct rd_run *r, struct verdict *out)
+{
+    if (b->of_rpeak) {
+        double rp = rpeak_for(b->set, b->spec_rpn, r);
+        if (isnan(rp) || rp <= 0) {
+            snprintf(out->reason, sizeof out->reason, "Rpeak unknown (set rpeak_per_node_gflops in the spec)");
+            return NAN;
         }
-        out->pass = holds(out->measured, op, out->threshold);
-        out->margin = margin_of(out->measured, op, out->threshold);
-        goto done;
+        return b->thr * rp;
     }
+    return b->of_ref ? b->thr * b->ref : b->thr;
+}
 
-    /* every node: each host's own figure (single-node runs), aggregated per host. */
-    json_t *hosts = json_object();  /* host -> [indices] */
-    for (size_t i = 0; i < s.n; i++) {
-        const struct rd_run *r = s.runs[i];
+/* The selection's aggregate against the bound. */
+static void evaluate_overall(const struct selection *s, const double *v, enum agg agg, int higher,
+                             const char *op, const struct bound *b, struct verdict *out)
+{
+    long which;
+    out->measured = aggregate((double *)v, s->n, agg, higher, &which);
+    out->threshold = bound_for(b, s->runs[which >= 0 ? which : 0], out);
+    if (isnan(out->threshold))
+        return;
+    out->pass = holds(out->measured, op, out->threshold);
+    out->margin = margin_of(out->measured, op, out->threshold);
+}
+
+/* host -> [indices into the selection]; NULL (reason set) unless every run is single-node with a
+ * known host. */
+static json_t *runs_by_host(const struct selection *s, struct verdict *out)
+{
+    json_t *hosts = json_object();
+    for (size_t i = 0; i < s->n; i++) {
+        const struct rd_run *r = s->runs[i];
         if (r->nodes != 1 || !*r->host) {
             snprintf(out->reason, sizeof out->reason,
-                     "every_node needs single-node runs with a known host; run %s has %d nodes%s", r->name, r->nodes,
-                     *r->host ? "" : " and no host");
+                     "every_node needs single-node runs with a known host; run %s has %d nodes%s", r->name,
+                     r->nodes, *r->host ? "" : " and no host");
             json_decref(hosts);
-            goto done;
+            return NULL;
         }
         json_t *a = json_object_get(hosts, r->host);
         if (!a) {
@@ -327,11 +325,19 @@ static void evaluate(const struct rd_set *set, const json_t *crit, double spec_r
         }
         json_array_append_new(a, json_integer((json_int_t)i));
     }
-    double worst_margin = INFINITY;
-    out->pass = 1;
+    return hosts;
+}
+
+/* Each host's own figure against the bound; the verdict shows the worst host. */
+static void evaluate_every_node(const struct selection *s, const double *v, enum agg agg, int higher,
+                                const char *op, const struct bound *b, struct verdict *out)
+{
+    json_t *hosts = runs_by_host(s, out), *idx;
+    if (!hosts)
+        return;
+    double worst_margin = INFINITY, *hv = calloc(s->n + 1, sizeof *hv);
     const char *host;
-    json_t *idx;
-    double *hv = calloc(s.n + 1, sizeof *hv);
+    out->pass = 1;
     json_object_foreach(hosts, host, idx) {
         size_t k, m = 0;
         json_t *x;
@@ -339,17 +345,10 @@ static void evaluate(const struct rd_set *set, const json_t *crit, double spec_r
             hv[m++] = v[json_integer_value(x)];
         long which;
         double val = aggregate(hv, m, agg, higher, &which);
-        double t = thr;
-        if (of_rpeak) {
-            double rp = rpeak_for(set, spec_rpn, s.runs[json_integer_value(json_array_get(idx, 0))]);
-            if (isnan(rp) || rp <= 0) {
-                snprintf(out->reason, sizeof out->reason, "Rpeak unknown (set rpeak_per_node_gflops in the spec)");
-                out->pass = 0;
-                break;
-            }
-            t = thr * rp;
-        } else if (json_is_object(of)) {
-            t = thr * ref;
+        double t = bound_for(b, s->runs[json_integer_value(json_array_get(idx, 0))], out);
+        if (isnan(t)) {
+            out->pass = 0;
+            break;
         }
         double mg = margin_of(val, op, t);
         if (mg < worst_margin) {
@@ -367,9 +366,34 @@ static void evaluate(const struct rd_set *set, const json_t *crit, double spec_r
     free(hv);
     if (!out->reason[0])
         snprintf(out->reason, sizeof out->reason, "%zu node%s checked, %zu failed; the worst node is shown",
-                 json_object_size(hosts), json_object_size(hosts) == 1 ? "" : "s", json_array_size(out->failed_nodes));
+                 json_object_size(hosts), json_object_size(hosts) == 1 ? "" : "s",
+                 json_array_size(out->failed_nodes));
     json_decref(hosts);
-done:
+}
+
+static void evaluate(const struct rd_set *set, const json_t *crit, double spec_rpn, struct verdict *out)
+{
+    memset(out, 0, sizeof *out);
+    out->measured = out->threshold = out->margin = NAN;
+    out->unit = "";
+    out->failed_nodes = json_array();
+    const char *metric = json_string_value(json_object_get(crit, "metric"));
+    const char *op = json_string_value(json_object_get(crit, "compare"));
+    const json_t *of = json_object_get(crit, "of");
+    struct bound b = {set, json_number_value(json_object_get(crit, "threshold")), NAN, spec_rpn,
+                      json_is_string(of) && !strcmp(json_string_value(of), "rpeak"), json_is_object(of)};
+
+    struct selection s;
+    select_runs(set, json_object_get(crit, "runs"), &s);
+    double *v = calloc(s.n + 1, sizeof *v);
+    int higher = 1;
+    if (gather(&s, metric, v, &higher, &out->unit, out->reason, sizeof out->reason, "runs") == 0 &&
+        (!b.of_ref || !isnan(b.ref = reference_value(set, of, metric, out)))) {
+        if (json_is_true(json_object_get(crit, "every_node")))
+            evaluate_every_node(&s, v, parse_agg(crit), higher, op, &b, out);
+        else
+            evaluate_overall(&s, v, parse_agg(crit), higher, op, &b, out);
+    }
     free(v);
     free(s.runs);
 }
