@@ -3,13 +3,13 @@
 #ifndef EXA_HARNESS_COMMANDS_H
 #define EXA_HARNESS_COMMANDS_H
 
-/* Running (harness/run_*.c, suite_*.c, launch_*.c, ...) */
+/* Running suites (harness/run/) */
 int cmd_plan(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_sysinfo(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 
-/* Results into decisions (harness/report_*.c, compare.c, accept.c, submit.c, rank.c, history.c) */
+/* Results into decisions (harness/decide/) */
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_accept(int argc, char **argv);

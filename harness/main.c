@@ -1,4 +1,4 @@
-/* exabench: the harness command. Dispatches to one subcommand per file; see README.md. */
+/* exabench: the harness command. Dispatches to one subcommand per file; see docs/ARCHITECTURE.md. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* Hardware and software counters through PAPI around a benchmark's timed region (--papi EVENTS),
  * aggregated across ranks into the record. Built without PAPI (PAPI=0), opening a set says so.
  * A NULL set is valid everywhere and does nothing, so benchmarks call these unconditionally.
- * Full description (what is counted, record fields, energy): README.md ("Counters and energy").
+ * Full description (what is counted, record fields, energy): docs/counters.md.
  *
  * What is counted: per-thread CPU events (component perf_event) are counted on every thread of
  * the OpenMP team that exa_counters_start/stop run (call them from serial code: they open a

@@ -7,7 +7,7 @@
  * thread of the OpenMP team (per-thread event sets created on first start, kept until close);
  * other components (uncore, rapl, powercap, nvml) measure a node or device and are counted on the
  * calling thread only. Energy sources (exa_counters_energy.c) are added to every set.
- * README.md ("Counters and energy") describes the record fields. */
+ * docs/counters.md describes the record fields. */
 #include "exa_counters_impl.h"
 
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /* exa-stream's back-end interface, in the manner of BabelStream: one table of operations per
- * programming model (OpenMP on the CPU here; CUDA later as another file), and one driver
+ * programming model (OpenMP on the CPU, CUDA in cuda/backend_cuda.cu), and one driver
  * (stream_driver.c and friends) that times, verifies, summarises and reports for all of them.
  *
  * The three arrays a, b, c hold n doubles each. Every kernel operation returns only when its work

@@ -107,7 +107,7 @@ static void verify(struct stream_run *run, void *state, double dot_local)
     double *arr[3];
     be->read_arrays(state, &arr[0], &arr[1], &arr[2]);
 
-    /* Test-only hook (documented in --help and README.md (exa-stream)): spoil one element of a, as a
+    /* Test-only hook (documented in --help and exa-stream(1)): spoil one element of a, as a
      * memory or kernel fault would, to prove that verification catches it. */
     const char *corrupt = getenv("EXA_STREAM_TEST_CORRUPT");
     if (corrupt && !strcmp(corrupt, "1") && run->n > 0)

@@ -1,5 +1,5 @@
 /* exabench accept SPEC RUN: vendor acceptance. Each criterion of the spec (YAML or JSON; see
- * README.md ("From results to decisions")) names a metric, the runs it applies to, a comparison and a threshold (absolute,
+ * exabench-accept(1)) names a metric, the runs it applies to, a comparison and a threshold (absolute,
  * a fraction of Rpeak, or a fraction of another run's figure), optionally on every node's own
  * figure. Prints PASS or FAIL per criterion with the measured value and margin, and the nodes that
  * failed; a criterion whose runs are missing or failed is FAIL. Exit 1 on any FAIL. */

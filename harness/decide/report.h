@@ -1,6 +1,6 @@
 /* Shared helpers of the commands that turn results into decisions (report, compare, accept, submit,
  * rank, ingest, history): growing strings, files, hashing, base64, gnuplot, spec files, and the
- * TOP500-style summary of a run. See README.md ("From results to decisions"). */
+ * TOP500-style summary of a run. See exabench-report(1) and docs/man/. */
 #ifndef EXA_HARNESS_REPORT_H
 #define EXA_HARNESS_REPORT_H
 

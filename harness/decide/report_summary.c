@@ -155,7 +155,7 @@ static void comm_best_point(void *ctx, const char *series, double size, double v
     }
 }
 
-/* A number from the record's counters.energy (see README.md ("Counters and energy")), NAN when absent. */
+/* A number from the record's counters.energy (see docs/counters.md), NAN when absent. */
 static double energy_field(const json_t *energy, const char *key)
 {
     const json_t *v = json_object_get(energy, key);

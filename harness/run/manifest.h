@@ -1,6 +1,6 @@
 /* results/<run-id>/manifest.json: what a run of a suite is made of and how each run went. Written
  * atomically (temporary file, fsync, rename, fsync of the folder) after every change, so a killed
- * harness leaves a manifest that `exabench run --resume` can finish. Layout: README.md ("Running the suite"). */
+ * harness leaves a manifest that `exabench run --resume` can finish. Layout: exabench-run(1), "FILES". */
 #ifndef EXA_HARNESS_MANIFEST_H
 #define EXA_HARNESS_MANIFEST_H
 

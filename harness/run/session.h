@@ -19,7 +19,7 @@ struct session {
     size_t pending_at_start;
 };
 
-/* Outcome of a run from its exit, its signal and its record (see README.md ("Running the suite"), "Statuses"). */
+/* Outcome of a run from its exit, its signal and its record (see exabench-run(1), the run statuses). */
 struct outcome {
     int exited, exit_code, signaled, signal, timed_out, exec_failed;
     double duration;

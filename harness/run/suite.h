@@ -1,5 +1,5 @@
 /* The suite file (YAML, read with libyaml) and its expansion into a plan: the ordered list of runs,
- * each with its exact command line. Format: README.md ("Running the suite"), "The suite file". */
+ * each with its exact command line. Format: exabench-suite(5). */
 #ifndef EXA_HARNESS_SUITE_H
 #define EXA_HARNESS_SUITE_H
 
