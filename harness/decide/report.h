@@ -87,8 +87,6 @@ double rp_metric_size(const char *metric);
 typedef void (*rp_point_fn)(void *ctx, const char *series, double size, double value, const char *unit);
 void rp_comm_points(const struct rd_run *run, rp_point_fn fn, void *ctx);
 
-#endif
-
 /* ---- plots (report_plot.c) ---- */
 struct rp_plot {
     char name[64];      /* file stem: NAME.gp, NAME.dat, NAME.png, NAME.svg */
@@ -122,3 +120,5 @@ struct sqlite3;
 extern const char *const history_schema;
 /* Opens the database; create: read-write, creating the file, its folder and the schema. */
 int history_open(const char *path, int create, struct sqlite3 **db, char *err, size_t errlen);
+
+#endif

@@ -17,7 +17,7 @@
 #include "rundir_scan.h"
 #include "sbuf.h"
 
-static const char *jstr(const json_t *obj, const char *key, const char *dflt)
+const char *rd_jstr(const json_t *obj, const char *key, const char *dflt)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     return s ? s : dflt;
@@ -133,9 +133,9 @@ static void from_record(struct rd_run *r)
     const json_t *rec = r->rec;
     const json_t *launch = json_object_get(rec, "launch");
     if (!r->benchmark || !*r->benchmark)
-        r->benchmark = jstr(rec, "benchmark", "unknown");
+        r->benchmark = rd_jstr(rec, "benchmark", "unknown");
     if (!r->test || !*r->test)
-        r->test = jstr(rec, "test", "");
+        r->test = rd_jstr(rec, "test", "");
     if (r->nodes <= 0)
         r->nodes = jint(launch, "nodes", 1);
     if (r->ranks <= 0)
@@ -158,7 +158,7 @@ static void from_record(struct rd_run *r)
         r->host = json_string_value(json_array_get(hosts, 0));
     else {
         const json_t *nodes = json_object_get(json_object_get(rec, "provenance"), "nodes");
-        const char *h = jstr(json_array_get(nodes, 0), "hostname", NULL);
+        const char *h = rd_jstr(json_array_get(nodes, 0), "hostname", NULL);
         if (h)
             r->host = h;
     }
@@ -258,17 +258,17 @@ static int load_manifest_runs(struct rd_set *set, char *err, size_t errlen)
             rc = -1;
             break;
         }
-        const char *id = jstr(mr, "id", NULL);
+        const char *id = rd_jstr(mr, "id", NULL);
         char idbuf[32];
         if (!id) {
             snprintf(idbuf, sizeof idbuf, "run%zu", i);
             id = idbuf;
         }
         r->id = strdup(id);
-        r->name = jstr(mr, "name", r->id);
-        r->benchmark = jstr(mr, "benchmark", "");
-        r->test = jstr(mr, "test", "");
-        r->status = jstr(mr, "status", "pending");
+        r->name = rd_jstr(mr, "name", r->id);
+        r->benchmark = rd_jstr(mr, "benchmark", "");
+        r->test = rd_jstr(mr, "test", "");
+        r->status = rd_jstr(mr, "status", "pending");
         r->repetition = jint(mr, "repetition", 0);
         const json_t *scale = json_object_get(mr, "scale");
         r->nodes = jint(scale, "nodes", 0);
@@ -282,7 +282,7 @@ static int load_manifest_runs(struct rd_set *set, char *err, size_t errlen)
         /* What no reporting command reads: the launcher's argv and environment of each run. */
         json_object_del(mr, "command");
         json_object_del(mr, "env");
-        const char *rf = jstr(mr, "record", NULL);
+        const char *rf = rd_jstr(mr, "record", NULL);
         if (rf) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", set->dir, rf);
@@ -407,7 +407,7 @@ int rd_load(const char *dir, struct rd_set *set, char *err, size_t errlen)
         set->manifest = parse_file(path, 0, err, errlen);
         if (!set->manifest)
             return -1;
-        const char *schema = jstr(set->manifest, "schema", NULL);
+        const char *schema = rd_jstr(set->manifest, "schema", NULL);
         if (!json_is_object(set->manifest) || !schema || strcmp(schema, "exabench.manifest") != 0) {
             snprintf(err, errlen, "%s: not an exabench manifest (\"schema\" is not \"exabench.manifest\")", path);
             return -1;
@@ -427,14 +427,14 @@ int rd_load(const char *dir, struct rd_set *set, char *err, size_t errlen)
         return -1;
     const char *base = strrchr(set->dir, '/');
     base = base ? base + 1 : set->dir;
-    set->run_id = strdup(jstr(set->manifest, "run_id", base));
+    set->run_id = strdup(rd_jstr(set->manifest, "run_id", base));
     const json_t *sys = json_object_get(set->manifest, "system");
     json_t *rp = json_object_get(sys, "rpeak_per_node_gflops");
     set->rpeak_per_node = json_is_number(rp) ? json_number_value(rp) : 0;
-    set->system_name = jstr(sys, "name", "");
-    set->created = jstr(set->manifest, "created", "");
+    set->system_name = rd_jstr(sys, "name", "");
+    set->created = rd_jstr(set->manifest, "created", "");
     if (!*set->created && set->n && set->runs[0].rec)
-        set->created = jstr(set->runs[0].rec, "started", "");
+        set->created = rd_jstr(set->runs[0].rec, "started", "");
     return 0;
 }
 
@@ -489,9 +489,9 @@ int rd_metric(const struct rd_run *run, const char *name, double *value, const c
     if (value)
         *value = json_number_value(v);
     if (unit)
-        *unit = jstr(m, "unit", "");
+        *unit = rd_jstr(m, "unit", "");
     if (higher)
-        *higher = strcmp(jstr(m, "direction", "higher"), "lower") != 0;
+        *higher = strcmp(rd_jstr(m, "direction", "higher"), "lower") != 0;
     return 0;
 }
 
@@ -547,8 +547,8 @@ const char *rd_failure(const struct rd_run *run, char *buf, size_t len)
     }
     const json_t *v = json_object_get(ver, "value"), *t = json_object_get(ver, "threshold");
     if (json_is_number(v) && json_is_number(t))
-        snprintf(buf, len, "verification-failed: %s %g (needs %s %g)", jstr(ver, "method", "check"),
-                 json_number_value(v), jstr(ver, "comparison", "vs"), json_number_value(t));
+        snprintf(buf, len, "verification-failed: %s %g (needs %s %g)", rd_jstr(ver, "method", "check"),
+                 json_number_value(v), rd_jstr(ver, "comparison", "vs"), json_number_value(t));
     else
         snprintf(buf, len, "verification-failed");
     return buf;

@@ -54,4 +54,7 @@ double rd_param(const struct rd_run *run, const char *name);
 /* Why a run is not ok ("status crashed", "verification failed (residual 3.1 > 16)"...) into buf. */
 const char *rd_failure(const struct rd_run *run, char *buf, size_t len);
 
+/* obj[key] when it is a string, else dflt. */
+const char *rd_jstr(const json_t *obj, const char *key, const char *dflt);
+
 #endif
