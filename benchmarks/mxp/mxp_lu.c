@@ -1,7 +1,7 @@
 /* exa-mxp: the right-looking blocked LU without pivoting on the 2D block-cyclic grid, in the
  * factorisation's precision. Per block column of width jb:
- *   1. the diagonal block's owner factors it (in double: jb^3 work, a few per cent of the
- *      panel's, and the pivots checked where they are made);
+ *   1. the diagonal block's owner factors it (in double, recursively through dtrsm and dgemm:
+ *      jb^3 work, and the pivots checked where they are made);
  *   2. it goes down the process column and along the process row;
  *   3. the process column solves its rows of L21 = A21 U11^-1, the process row its columns of
  *      U12 = L11^-1 A12;
@@ -9,33 +9,48 @@
  *   5. every rank updates its part of A22 -= L21 U12 (the gemm: nearly all the flops).
  * Without pivoting there is no row interchange and no pivot search: this is what lets HPL-MxP run
  * the update at the low-precision GEMM rate. */
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mxp.h"
 
-/* In-place LU without pivoting of the jb x jb block d (double, leading dimension jb). Returns the
- * first column whose pivot is zero or not finite, or -1. */
-static int factor_diagonal(double *d, int jb)
+/* In-place LU without pivoting of the n x n block d (double, leading dimension ld): recursive,
+ * halves down to 32 columns, so that nearly all of it runs in dtrsm and dgemm. Returns the first
+ * column whose pivot is zero or not finite, or -1. */
+static int factor_diagonal(double *d, int n, int ld)
 {
-    int bad = -1;
-    for (int k = 0; k < jb; k++) {
-        double piv = d[(size_t)k * jb + k];
-        if ((piv == 0.0 || !isfinite(piv)) && bad < 0)
-            bad = k;
-        double inv = 1.0 / piv;
-        for (int i = k + 1; i < jb; i++)
-            d[(size_t)k * jb + i] *= inv;
-        for (int j = k + 1; j < jb; j++) {
-            double ukj = d[(size_t)j * jb + k];
-            double *col = d + (size_t)j * jb;
-            const double *lk = d + (size_t)k * jb;
-            for (int i = k + 1; i < jb; i++)
-                col[i] -= lk[i] * ukj;
+    if (n <= 32) {
+        int bad = -1;
+        for (int k = 0; k < n; k++) {
+            double piv = d[(size_t)k * ld + k];
+            if ((piv == 0.0 || !isfinite(piv)) && bad < 0)
+                bad = k;
+            double inv = 1.0 / piv;
+            for (int i = k + 1; i < n; i++)
+                d[(size_t)k * ld + i] *= inv;
+            for (int j = k + 1; j < n; j++) {
+                double ukj = d[(size_t)j * ld + k];
+                double *col = d + (size_t)j * ld;
+                const double *lk = d + (size_t)k * ld;
+                for (int i = k + 1; i < n; i++)
+                    col[i] -= lk[i] * ukj;
+            }
         }
+        return bad;
     }
-    return bad;
+    int n1 = n / 2, n2 = n - n1;
+    double *a12 = d + (size_t)n1 * ld, *a21 = d + n1, *a22 = d + (size_t)n1 * ld + n1;
+    int bad = factor_diagonal(d, n1, ld);
+    cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, n1, n2, 1.0, d, ld,
+                a12, ld);
+    cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, n2, n1, 1.0, d,
+                ld, a21, ld);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n2, n2, n1, -1.0, a21, ld, a12, ld, 1.0,
+                a22, ld);
+    int bad2 = factor_diagonal(a22, n2, ld);
+    return bad >= 0 ? bad : bad2 >= 0 ? n1 + bad2 : -1;
 }
 
 /* Copies the rows x cols block at src (leading dimension lds) to dst (leading dimension rows). */
@@ -74,7 +89,7 @@ static int diagonal_step(struct mxp_matrix *m, const struct hpl_grid *g, int j, 
         char *blk = (char *)m->alo + ((size_t)c0 * m->ld + r0) * p->size;
         pack(ws->diag, blk, m->ld, jb, jb, p->size);
         p->to_double(ws->diag, ws->d64, (size_t)jb * jb);
-        bad = factor_diagonal(ws->d64, jb);
+        bad = factor_diagonal(ws->d64, jb, jb);
         p->from_double(ws->d64, ws->diag, (size_t)jb * jb);
         for (int c = 0; c < jb; c++)
             memcpy(blk + (size_t)c * m->ld * p->size, (char *)ws->diag + (size_t)c * jb * p->size,
