@@ -14,7 +14,8 @@
 # WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan), BUILD=dir (output folder).
 
 MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl benchmarks/mxp harness \
-           benchmarks/common/cuda benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda docs
+           benchmarks/common/cuda benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda \
+           benchmarks/mxp/cuda docs
 
 BUILD   ?= build
 PREFIX  ?= /usr/local

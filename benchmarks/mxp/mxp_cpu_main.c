@@ -3,5 +3,5 @@
 
 int main(int argc, char **argv)
 {
-    return mxp_main(argc, argv, "cpu");
+    return mxp_main(argc, argv, "cpu", NULL, NULL);
 }

@@ -44,7 +44,9 @@ void mxp_print_banner(const struct mxp_options *o);
 void mxp_print_result(const struct mxp_options *o, const struct mxp_result *r);
 json_t *mxp_build_record(const struct mxp_options *o, const struct mxp_result *r);
 
-/* The main of every exa-mxp build: precisions registered, options, runs, records. */
-int mxp_main(int argc, char **argv, const char *variant);
+/* The main of every exa-mxp build: options, runs, records. init (may be NULL) runs on every rank
+ * after MPI_Init and before the options are read: a back end registers its precisions there; ready
+ * (may be NULL) runs once the options are read and --help is handled: it selects the device. */
+int mxp_main(int argc, char **argv, const char *variant, void (*init)(void), void (*ready)(void));
 
 #endif

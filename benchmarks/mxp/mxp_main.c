@@ -42,7 +42,7 @@ static int run_and_record(const struct mxp_options *o, int index, json_t *prov, 
     return r.passed;
 }
 
-int mxp_main(int argc, char **argv, const char *variant)
+int mxp_main(int argc, char **argv, const char *variant, void (*init)(void), void (*ready)(void))
 {
     MPI_Init(&argc, &argv);
     exa_mpi_cli_init(argv[0]);
@@ -51,11 +51,15 @@ int mxp_main(int argc, char **argv, const char *variant)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     struct mxp_options o = {.nb = 256, .seed = 42, .dominance = 1.0, .variant = variant,
                             .refine = {.restart = 30, .max_iter = 50, .threshold = 16.0}};
+    if (init)
+        init();
     o.prec = mxp_precision_find("fp32");
     if (mxp_options_parse(argc, argv, &o)) {
         MPI_Finalize();
         return 0;
     }
+    if (ready)
+        ready();
     if (o.json_path)
         exa_check_json_path(o.json_path);
     mxp_options_grid(&o, size);
