@@ -245,8 +245,8 @@ static double hpl_memory(const struct run *r, const struct kind_rates *rt)
 
 /* HPL's flops at the dgemm rate of the cores it runs on times HPL's efficiency, which falls for
  * small local matrices (panel work and messages are not hidden behind the update); plus the
- * O(N^2) set-up, generation and residual check at memory speed, and exa-hpl's own dgemm
- * calibration (about 0.3 s) at start. */
+ * O(N^2) set-up, generation and residual check at memory speed, the first touch of the
+ * matrix's pages, and exa-hpl's own dgemm calibration (about 0.3 s) at start. */
 static double hpl_duration(const struct run *r, const struct kind_rates *rt)
 {
     double n = hpl_par(r, "n", 0), p = hpl_par(r, "p", 0), q = hpl_par(r, "q", 0);
@@ -255,14 +255,20 @@ static double hpl_duration(const struct run *r, const struct kind_rates *rt)
     double per_node = (double)(r->ranks_per_node * r->threads_per_rank);
     if (rt->cores_per_node > 0 && per_node > rt->cores_per_node)
         per_node = rt->cores_per_node;
+    if (rt->parallel_cores > 0 && per_node > rt->parallel_cores)
+        per_node = rt->parallel_cores;
     double cores = per_node * (double)r->nodes;
     double local = n / sqrt(p * q), eff = rt->hpl_efficiency > 0 ? rt->hpl_efficiency : 0.7;
     eff *= local / (local + 1000.0);
     double seconds = exa_hpl_flops(n) / (rt->dgemm_gflops_per_core * 1e9 * cores * eff);
-    double bw = rt->memory_gbs_per_core > 0 ? rt->memory_gbs_per_core * per_node : 5.0;
-    if (rt->memory_gbs_per_node > 0 && bw > rt->memory_gbs_per_node)
+    double bw = rt->memory_gbs_per_core * per_node;   /* GB/s of the node; 5 per core if unknown */
+    if (rt->memory_gbs_per_node > 0 && (bw <= 0 || bw > rt->memory_gbs_per_node))
         bw = rt->memory_gbs_per_node;
+    if (bw <= 0)
+        bw = 5.0 * per_node;
     seconds += 6.0 * 8.0 * n * n / (double)r->nodes / (bw * 1e9);
+    if (rt->first_touch_gbs > 0)
+        seconds += hpl_memory(r, rt) / (rt->first_touch_gbs * 1e9 * per_node);
     /* every step's panel broadcast and row swaps cost at least a latency per block column */
     if (p * q > 1 && rt->latency_us > 0)
         seconds += n / hpl_par(r, "nb", HPL_DEFAULT_NB) * (log2(p) + log2(q) + 2) * rt->latency_us

@@ -51,7 +51,9 @@ struct kind_rates {
     double hpl_efficiency;              /* HPL's rate / the dgemm rate of the cores it uses */
     double memory_gbs_per_node;         /* STREAM-like bandwidth of one node, all cores */
     double memory_gbs_per_core;         /* ... of one core alone */
+    double first_touch_gbs;             /* one core's first touch of new pages; 0: free */
     double cores_per_node;
+    double parallel_cores;              /* cores a run gets now (a loaded local machine); 0: all */
     double latency_us, bandwidth_gbs;   /* point to point, between nodes or ranks */
     double llc_bytes;                   /* a node's last-level cache, all instances */
 };

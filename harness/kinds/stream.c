@@ -120,20 +120,24 @@ static double stream_memory(const struct run *r, const struct kind_rates *rt)
 }
 
 /* Per iteration, Copy and Scale move 16 bytes an element, Add and Triad 24, Dot 16; plus the
- * first touch and the check (about three more passes), at the bandwidth that the node's ranks
- * reach together. */
+ * check (about three more passes), at the bandwidth that the node's ranks reach together; and
+ * the first touch of the arrays' pages. */
 static double stream_duration(const struct run *r, const struct kind_rates *rt)
 {
     json_t *v = json_object_get(r->parameters, "ntimes");
     double ntimes = json_is_integer(v) ? (double)json_integer_value(v) : STREAM_DEFAULT_NTIMES;
     double per_node = (double)(r->ranks_per_node * r->threads_per_rank);
+    if (rt->parallel_cores > 0 && per_node > rt->parallel_cores)
+        per_node = rt->parallel_cores;
     double bw = rt->memory_gbs_per_core * per_node;
     if (rt->memory_gbs_per_node > 0 && (bw <= 0 || bw > rt->memory_gbs_per_node))
         bw = rt->memory_gbs_per_node;
     if (bw <= 0)
         return 0;
     double bytes = 96.0 * stream_elements(r, rt) * (double)r->ranks_per_node * (ntimes + 3);
-    return bytes / (bw * 1e9);
+    double touch = rt->first_touch_gbs > 0 ? stream_memory(r, rt) / (rt->first_touch_gbs * 1e9 * per_node)
+                                           : 0;
+    return bytes / (bw * 1e9) + touch;
 }
 
 static const char *const stream_plots[] = {"kernels", NULL};

@@ -5,6 +5,9 @@
 
 #include <glob.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +25,7 @@
 #define ASSUMED_LOCAL_BANDWIDTH_GBS 5.0
 #define ASSUMED_NET_LATENCY_US 2.0
 #define ASSUMED_NET_BANDWIDTH_GBS 10.0
-#define ASSUMED_LOCAL_LAUNCH_S 1.0
+#define LOCAL_LAUNCH_S 0.4
 #define ASSUMED_SLURM_LAUNCH_S 3.0
 
 /* The last-level cache of this node, all instances together, as exa-stream sizes its default arrays
@@ -98,32 +101,126 @@ void plan_machine_memory(const struct suite *s, struct plan_machine *m)
         m->rates.llc_bytes = local_llc_bytes();
 }
 
-/* One core's triad bandwidth in GB/s over arrays well beyond the cache (best of three passes). */
+/* One core's triad bandwidth in GB/s: the best of three passes (what a core moves while it runs;
+ * the share a loaded machine leaves is parallel_cores's business). */
 static double measure_triad_gbs(double llc_bytes)
 {
     size_t n = (size_t)fmax(2e6, fmin(16e6, 4.0 * llc_bytes / 8.0));
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
-    double best = 0;
+    double rate = 0;
     if (a && b && c) {
         for (size_t i = 0; i < n; i++) {
             a[i] = 0;
             b[i] = 1;
             c[i] = 2;
         }
+        __asm__ volatile("" : : "r"(a), "r"(b), "r"(c) : "memory");   /* the pages are touched */
         for (int pass = 0; pass < 3; pass++) {
             double t0 = exa_now();
             for (size_t i = 0; i < n; i++)
                 a[i] = b[i] + 3.0 * c[i];
-            double t = exa_now() - t0;
             __asm__ volatile("" : : "r"(a) : "memory");   /* keep the stores */
-            if (t > 0 && 24.0 * (double)n / t / 1e9 > best)
-                best = 24.0 * (double)n / t / 1e9;
+            double t = exa_now() - t0;
+            if (t > 0 && 24.0 * (double)n / t / 1e9 > rate)
+                rate = 24.0 * (double)n / t / 1e9;
         }
     }
     free(a);
     free(b);
     free(c);
-    return best;
+    return rate;
+}
+
+/* One core's first touch of fresh pages in GB/s (page faults and zeroing: slow in some VMs). */
+static double measure_touch_gbs(void)
+{
+    size_t bytes = 32u << 20;
+    double t0 = exa_now();
+    char *p = malloc(bytes);
+    if (!p)
+        return 0;
+    memset(p, 1, bytes);
+    __asm__ volatile("" : : "r"(p) : "memory");
+    double t = exa_now() - t0;
+    free(p);
+    return t > 0 ? (double)bytes / t / 1e9 : 0;
+}
+
+/* One core's dgemm rate: the whole calibration (a warm-up and two calls of order 800) over its
+ * wall time, preemption included. */
+static double measure_dgemm_gflops(void)
+{
+    double t0 = exa_now();
+    double best = exa_calibrate_dgemm_gflops(800, 2);
+    double t = exa_now() - t0;
+    return best > 0 && t > 0 ? 3 * 2.0 * 800.0 * 800.0 * 800.0 / t / 1e9 : 0;
+}
+
+/* A ping-pong between two threads that poll and yield while they wait, as MPI's shared-memory
+ * transport does when oversubscribed: one-way latency in microseconds, over at most 40 ms. (On a
+ * heavily loaded machine MPI's pollers that do not yield wait longer than this.) */
+static _Atomic long pp_turn;
+static _Atomic int pp_stop;
+
+static void *pp_partner(void *arg)
+{
+    (void)arg;
+    for (long seen = 0; !atomic_load(&pp_stop);) {
+        long t = atomic_load(&pp_turn);
+        if (t > seen && t % 2 == 1) {
+            atomic_store(&pp_turn, t + 1);
+            seen = t + 1;
+        } else {
+            sched_yield();
+        }
+    }
+    return NULL;
+}
+
+static double measure_pingpong_us(void)
+{
+    pthread_t th;
+    atomic_store(&pp_turn, 0);
+    atomic_store(&pp_stop, 0);
+    if (pthread_create(&th, NULL, pp_partner, NULL) != 0)
+        return 0;
+    long trips = 0;
+    double t0 = exa_now(), t = 0;
+    while (trips < 20000 && (t = exa_now() - t0) < 0.04) {
+        long mine = 2 * trips + 1;
+        atomic_store(&pp_turn, mine);
+        while (atomic_load(&pp_turn) != mine + 1)
+            sched_yield();
+        trips++;
+    }
+    atomic_store(&pp_stop, 1);
+    pthread_join(th, NULL);
+    return trips ? t / (double)trips / 2 * 1e6 : 0;
+}
+
+/* This machine's rates, now: what its other work leaves to a run. */
+static void measure_local(struct plan_machine *m)
+{
+    struct kind_rates *rt = &m->rates;
+    double load = 0;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (!f || fscanf(f, "%lf", &load) != 1)
+        load = 0;
+    if (f)
+        fclose(f);
+    double cores = rt->cores_per_node > 0 ? rt->cores_per_node : 1;
+    rt->parallel_cores = fmax(1, cores - load);
+    m->load = load;
+    m->launch_seconds = LOCAL_LAUNCH_S * fmax(1, (load + 1) / cores);
+    m->launch_source = "mpirun's start-up, scaled by the load";
+    /* the dgemm last: OpenBLAS's idle threads spin for a while after it */
+    rt->first_touch_gbs = measure_touch_gbs();
+    if (!rt->memory_gbs_per_node && (rt->memory_gbs_per_core = measure_triad_gbs(rt->llc_bytes)) > 0)
+        m->memory_bw_source = "measured here (triad, one thread)";
+    if (!rt->latency_us && (rt->latency_us = measure_pingpong_us()) > 0)
+        m->network_source = "latency measured here (two threads' ping-pong), bandwidth assumed";
+    if (!rt->dgemm_gflops_per_core && (rt->dgemm_gflops_per_core = measure_dgemm_gflops()) > 0)
+        m->dgemm_source = "measured here (dgemm N=800, one thread)";
 }
 
 void plan_machine_rates(const struct suite *s, struct plan_machine *m)
@@ -132,31 +229,33 @@ void plan_machine_rates(const struct suite *s, struct plan_machine *m)
     struct kind_rates *rt = &m->rates;
     int local = s->launcher.type == LAUNCH_LOCAL;
     rt->hpl_efficiency = y->hpl_efficiency > 0 ? y->hpl_efficiency : ASSUMED_HPL_EFFICIENCY;
-    if (y->dgemm_gflops_per_core > 0) {
-        rt->dgemm_gflops_per_core = y->dgemm_gflops_per_core;
-        m->dgemm_source = "system.dgemm_gflops_per_core";
-    } else if (local && (rt->dgemm_gflops_per_core = exa_calibrate_dgemm_gflops(1000, 2)) > 0) {
-        m->dgemm_source = "measured here (dgemm N=1000, one thread)";
-    } else if (y->rpeak_per_node_gflops > 0 && y->cores_per_node > 0) {
+    rt->dgemm_gflops_per_core = y->dgemm_gflops_per_core;
+    m->dgemm_source = "system.dgemm_gflops_per_core";
+    rt->memory_gbs_per_node = y->stream_gbs_per_node;
+    m->memory_bw_source = "system.stream_gbs_per_node";
+    rt->latency_us = y->latency_us;
+    rt->bandwidth_gbs = y->bandwidth_gbs;
+    m->network_source = "system.latency_us, system.bandwidth_gbs";
+    m->launch_seconds = y->launch_seconds > 0 ? y->launch_seconds : ASSUMED_SLURM_LAUNCH_S;
+    m->launch_source = y->launch_seconds > 0 ? "system.launch_seconds" : "assumed";
+    if (local)
+        measure_local(m);
+    if (y->launch_seconds > 0) {
+        m->launch_seconds = y->launch_seconds;
+        m->launch_source = "system.launch_seconds";
+    }
+    if (rt->dgemm_gflops_per_core <= 0 && y->rpeak_per_node_gflops > 0 && y->cores_per_node > 0) {
         rt->dgemm_gflops_per_core = 0.9 * y->rpeak_per_node_gflops / (double)y->cores_per_node;
         m->dgemm_source = "90% of system.rpeak_per_node_gflops per core";
     }
-    if (y->stream_gbs_per_node > 0) {
-        rt->memory_gbs_per_node = y->stream_gbs_per_node;
-        m->memory_bw_source = "system.stream_gbs_per_node";
-    } else if (local && (rt->memory_gbs_per_core = measure_triad_gbs(rt->llc_bytes)) > 0) {
-        m->memory_bw_source = "measured here (triad, one thread, each rank's share)";
+    if (rt->latency_us <= 0 || rt->bandwidth_gbs <= 0) {
+        if (rt->latency_us <= 0)
+            rt->latency_us = local ? ASSUMED_LOCAL_LATENCY_US : ASSUMED_NET_LATENCY_US;
+        if (rt->bandwidth_gbs <= 0)
+            rt->bandwidth_gbs = local ? ASSUMED_LOCAL_BANDWIDTH_GBS : ASSUMED_NET_BANDWIDTH_GBS;
+        if (!local)
+            m->network_source = "assumed where not given (InfiniBand-class)";
     }
-    rt->latency_us = y->latency_us > 0 ? y->latency_us
-                                       : local ? ASSUMED_LOCAL_LATENCY_US : ASSUMED_NET_LATENCY_US;
-    rt->bandwidth_gbs = y->bandwidth_gbs > 0 ? y->bandwidth_gbs
-                        : local ? ASSUMED_LOCAL_BANDWIDTH_GBS : ASSUMED_NET_BANDWIDTH_GBS;
-    m->network_source = y->latency_us > 0 || y->bandwidth_gbs > 0
-                            ? "system.latency_us, system.bandwidth_gbs (or assumed)"
-                            : local ? "assumed (shared memory)" : "assumed (InfiniBand-class)";
-    m->launch_seconds = y->launch_seconds > 0 ? y->launch_seconds
-                        : local ? ASSUMED_LOCAL_LAUNCH_S : ASSUMED_SLURM_LAUNCH_S;
-    m->launch_source = y->launch_seconds > 0 ? "system.launch_seconds" : "assumed";
 }
 
 double plan_run_memory(const struct run *r, const struct plan_machine *m)
@@ -191,7 +290,7 @@ int plan_fit_memory(const struct suite *s, const struct plan *p, const struct pl
     for (size_t i = 0; i < p->n; i++) {
         const struct run *r = &p->runs[i];
         double need = plan_run_memory(r, m);
-        if (need <= limit)
+        if (need <= limit || r->repetition > 1)   /* repetitions: the same numbers, said once */
             continue;
         const struct bench_entry *e = r->entry;
         char a[32], b[32], c[32];
@@ -219,6 +318,9 @@ void plan_print_rates(FILE *out, const struct plan_machine *m)
     fprintf(out, "machine: %s memory per node (%s)", mem, m->memory_source ? m->memory_source : "not given");
     if (rt->llc_bytes > 0)
         fprintf(out, ", last-level cache %.3g MiB", rt->llc_bytes / 1048576.0);
+    if (rt->parallel_cores > 0)
+        fprintf(out, "; load average %.1f on %.0f cores: runs get %.3g of them", m->load,
+                rt->cores_per_node, rt->parallel_cores);
     fprintf(out, "\n");
     if (rt->dgemm_gflops_per_core > 0)
         fprintf(out, "rates: dgemm %.3g Gflop/s per core, %s; HPL at %.2f of it on large matrices\n",
@@ -228,7 +330,8 @@ void plan_print_rates(FILE *out, const struct plan_machine *m)
     if (rt->memory_gbs_per_node > 0)
         fprintf(out, "rates: memory %.3g GB/s per node, %s\n", rt->memory_gbs_per_node, m->memory_bw_source);
     else if (rt->memory_gbs_per_core > 0)
-        fprintf(out, "rates: memory %.3g GB/s per core, %s\n", rt->memory_gbs_per_core, m->memory_bw_source);
+        fprintf(out, "rates: memory %.3g GB/s per core, %s; first touch %.3g GB/s\n",
+                rt->memory_gbs_per_core, m->memory_bw_source, rt->first_touch_gbs);
     else
         fprintf(out, "rates: memory bandwidth unknown (give system.stream_gbs_per_node): no STREAM "
                 "estimates\n");

@@ -19,6 +19,7 @@ struct plan_machine {
     const char *memory_source;
     struct kind_rates rates;
     double launch_seconds;      /* start-up cost of one launch (mpirun or srun) */
+    double load;                /* local: the 1-minute load average when measured */
     const char *dgemm_source, *memory_bw_source, *network_source, *launch_source;
 };
 
