@@ -17,6 +17,7 @@
 #include "exa_peak.h"
 #include "exa_sysfs.h"
 #include "exa_timer.h"
+#include "suite_yaml.h"
 
 /* Assumed when neither the system file nor a measurement says: HPL reaches about 70% of the dgemm
  * rate on large local matrices; a shared-memory or InfiniBand-class link; mpirun or srun start-up. */
@@ -27,6 +28,23 @@
 #define ASSUMED_NET_BANDWIDTH_GBS 10.0
 #define LOCAL_LAUNCH_S 0.4
 #define ASSUMED_SLURM_LAUNCH_S 3.0
+
+int plan_fit_system_key(struct sy_ctx *c, yaml_node_t *v, const char *k, struct system_cfg *sys, int *rc)
+{
+    const struct { const char *key; double *to, max; } rates[] = {
+        {"dgemm_gflops_per_core", &sys->dgemm_gflops_per_core, 1e9},
+        {"hpl_efficiency", &sys->hpl_efficiency, 1}, {"stream_gbs_per_node", &sys->stream_gbs_per_node, 1e9},
+        {"latency_us", &sys->latency_us, 1e9}, {"bandwidth_gbs", &sys->bandwidth_gbs, 1e9},
+        {"launch_seconds", &sys->launch_seconds, 1e6}};
+    for (size_t i = 0; i < sizeof rates / sizeof *rates; i++)
+        if (!strcmp(k, rates[i].key)) {
+            char what[64];
+            snprintf(what, sizeof what, "system.%s", k);
+            *rc = sy_double(c, v, what, 1e-9, rates[i].max, rates[i].to);
+            return 1;
+        }
+    return 0;
+}
 
 /* The last-level cache of this node, all instances together, as exa-stream sizes its default arrays
  * (the highest data or unified level of cpu0, times its distinct shared_cpu_list strings). */

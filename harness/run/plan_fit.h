@@ -9,6 +9,13 @@
 
 #include "suite.h"
 
+/* The system section's rate keys (exabench-suite(5)), and reading one: 1 when k is one of them,
+ * with *rc 0 or -1 after "FILE:LINE:COLUMN: error". */
+#define PLAN_FIT_KEYS "dgemm_gflops_per_core", "hpl_efficiency", "stream_gbs_per_node", "latency_us", \
+                      "bandwidth_gbs", "launch_seconds"
+struct sy_ctx;
+int plan_fit_system_key(struct sy_ctx *c, yaml_node_t *v, const char *k, struct system_cfg *sys, int *rc);
+
 /* The most of a node's memory one run may ask for. */
 #define PLAN_FIT_MEMORY_FRACTION 0.95
 

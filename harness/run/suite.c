@@ -19,6 +19,7 @@
 #include "exa_cli.h"
 #include "exa_parse.h"
 #include "exa_peak.h"
+#include "plan_fit.h"
 #include "suite_yaml.h"
 #include "yaml_load.h"
 
@@ -26,10 +27,7 @@
 static const char *const top_keys[] = {"name", "system", "launcher", "env", "defaults", "screen",
                                        "benchmarks", NULL};
 static const char *const system_keys[] = {"name", "nodes", "cores_per_node", "memory_per_node_gib",
-                                          "rpeak_per_node_gflops", "accelerators",
-                                          "dgemm_gflops_per_core", "hpl_efficiency",
-                                          "stream_gbs_per_node", "latency_us", "bandwidth_gbs",
-                                          "launch_seconds", NULL};
+                                          "rpeak_per_node_gflops", "accelerators", PLAN_FIT_KEYS, NULL};
 static const char *const launcher_keys[] = {"type", "mpirun", "oversubscribe", "mpirun_args", "mode",
                                             "partition", "account", "qos", "time_limit", "srun_args",
                                             "sbatch_args", "poll_interval", "kill_grace", NULL};
@@ -82,25 +80,6 @@ static int key_belongs(const char *key, const struct kind *kind)
     return 0;
 }
 
-/* The calibrated rates plan estimates durations with (exabench-suite(5)); 1 if key is one. */
-static int parse_system_rate(struct sy_ctx *c, yaml_node_t *v, const char *k, struct system_cfg *sys,
-                             int *rc)
-{
-    const struct { const char *key; double *to, max; } rates[] = {
-        {"dgemm_gflops_per_core", &sys->dgemm_gflops_per_core, 1e9},
-        {"hpl_efficiency", &sys->hpl_efficiency, 1}, {"stream_gbs_per_node", &sys->stream_gbs_per_node, 1e9},
-        {"latency_us", &sys->latency_us, 1e9}, {"bandwidth_gbs", &sys->bandwidth_gbs, 1e9},
-        {"launch_seconds", &sys->launch_seconds, 1e6}};
-    for (size_t i = 0; i < sizeof rates / sizeof *rates; i++)
-        if (!strcmp(k, rates[i].key)) {
-            char what[64];
-            snprintf(what, sizeof what, "system.%s", k);
-            *rc = sy_double(c, v, what, 1e-9, rates[i].max, rates[i].to);
-            return 1;
-        }
-    return 0;
-}
-
 static int parse_system(struct sy_ctx *c, yaml_node_t *n, struct system_cfg *sys)
 {
     struct sy_pair pr[16];
@@ -111,7 +90,7 @@ static int parse_system(struct sy_ctx *c, yaml_node_t *n, struct system_cfg *sys
         const char *k = pr[i].key;
         yaml_node_t *v = pr[i].vnode;
         int rc = 0;
-        if (parse_system_rate(c, v, k, sys, &rc))
+        if (plan_fit_system_key(c, v, k, sys, &rc))
             ;
         else if (!strcmp(k, "name"))
             rc = sy_string(c, v, "system.name", &sys->name);
