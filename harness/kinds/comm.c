@@ -162,6 +162,10 @@ static void comm_fill(const struct kind_step *st, const void *variant, struct ki
 
 static const char *const comm_plots[] = {"message_sizes", "pair_matrix", NULL};
 
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance comm_tolerances[] = {
+    {"*latency*", 0.10, NULL}, {"*bandwidth*", 0.05, NULL}, {"message_rate_*", 0.05, NULL}, {NULL, 0, NULL}};
+
 const struct kind kind_comm = {
     .name = "comm",
     .binary = "exa-comm",
@@ -175,4 +179,5 @@ const struct kind kind_comm = {
     .headline_metric = "latency_8B",
     .role = KIND_ROLE_NETWORK,
     .plots = comm_plots,
+    .tolerances = comm_tolerances,
 };

@@ -223,6 +223,10 @@ static void hpl_screen_argv(const struct screen_cfg *sc, long ranks, long thread
 
 static const char *const hpl_plots[] = {"size_sweep", NULL};
 
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance hpl_tolerances[] = {
+    {"gflops", 0.03, NULL}, {"time", 0.03, NULL}, {"update_rate", 0.03, "update_rate_samples"}, {NULL, 0, NULL}};
+
 const struct kind kind_hpl = {
     .name = "hpl",
     .binary = "exa-hpl",
@@ -239,4 +243,5 @@ const struct kind kind_hpl = {
     .headline_metric = "gflops",
     .role = KIND_ROLE_RMAX,
     .plots = hpl_plots,
+    .tolerances = hpl_tolerances,
 };

@@ -38,10 +38,14 @@ struct kind_run {
     char slug[128], label[256];
 };
 
-/* Per-metric default regression tolerance for compare (a hook for compare's next issue). */
+/* Per-metric default regression tolerance for compare: metric is an fnmatch pattern on the metric
+ * name, fraction the smallest change that matters (0.03: 3%). within names a member of the
+ * record's `results` whose `values` array holds within-run samples of that metric (exa-hpl's
+ * update_rate_samples), so that one run per side can be tested; NULL when there are none. */
 struct kind_tolerance {
     const char *metric;
     double fraction;
+    const char *within;
 };
 
 struct kind {

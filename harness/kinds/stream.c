@@ -100,6 +100,9 @@ static void stream_screen_argv(const struct screen_cfg *sc, long ranks, long thr
 
 static const char *const stream_plots[] = {"kernels", NULL};
 
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance stream_tolerances[] = {{"*_bandwidth", 0.03, NULL}, {NULL, 0, NULL}};
+
 const struct kind kind_stream = {
     .name = "stream",
     .binary = "exa-stream",
@@ -114,4 +117,5 @@ const struct kind kind_stream = {
     .headline_metric = "triad_bandwidth",
     .role = KIND_ROLE_MEMORY,
     .plots = stream_plots,
+    .tolerances = stream_tolerances,
 };
