@@ -225,7 +225,7 @@ static const char *const hpl_plots[] = {"size_sweep", NULL};
 
 /* compare's default tolerances (gate.h). */
 static const struct kind_tolerance hpl_tolerances[] = {
-    {"gflops", 0.03, NULL}, {"time", 0.03, NULL}, {"update_rate", 0.03, "update_rate_samples"}, {NULL, 0, NULL}};
+    {"gflops", 0.03, NULL}, {"time", 0.03, NULL}, {"update_rate", 0.03, "update_rate"}, {NULL, 0, NULL}};
 
 const struct kind kind_hpl = {
     .name = "hpl",

@@ -39,9 +39,9 @@ struct kind_run {
 };
 
 /* Per-metric default regression tolerance for compare: metric is an fnmatch pattern on the metric
- * name, fraction the smallest change that matters (0.03: 3%). within names a member of the
- * record's `results` whose `values` array holds within-run samples of that metric (exa-hpl's
- * update_rate_samples), so that one run per side can be tested; NULL when there are none. */
+ * name, fraction the smallest change that matters (0.03: 3%). within names the metric whose
+ * `samples` are within-run samples of this one (exa-hpl's update_rate, which carries
+ * results.update_rate_samples.values), so that one run per side can be tested; NULL: none. */
 struct kind_tolerance {
     const char *metric;
     double fraction;
