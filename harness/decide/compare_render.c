@@ -128,7 +128,7 @@ static void print_row(FILE *out, const struct cmp_row *r, const char *params)
     size_t nl = strlen(name);
     if (!strncmp(text, name, nl) && !strncmp(text + nl, ": ", 2))  /* the gate's text names it first */
         text += nl + 2;
-    fprintf(out, "%-8s %-14s %-12s %-24.24s %-22.22s %12s %12s %8s %-10s %9s  %s: %s\n", r->run->benchmark,
+    fprintf(out, "%-8s %-14s %-12s %-24.24s %-22.22s %12s %12s %8s %-18s %9s  %s: %s\n", r->run->benchmark,
             *r->run->test ? r->run->test : "-", sc, params, r->metric, rp_num(r->ma, n1), rp_num(r->mb, n2), ch,
             r->kind == CMP_GATE ? gate_method_name(r->g.method) : "-", ns,
             c == CC_REGRESSED ? "REGRESSED" : c == CC_MISSING ? "MISSING" : name, text);
@@ -148,7 +148,7 @@ void cmp_print(FILE *out, const struct cmp_opts *o, const struct rd_set *a, cons
             correction_text(o->gate.correction), m, m == 1 ? "" : "s", o->gate.alpha, 100 * o->gate.confidence,
             o->allow_missing ? "allowed (--allow-missing)" : "fail");
     print_provenance(out, pdiff);
-    fprintf(out, "%-8s %-14s %-12s %-24s %-22s %12s %12s %8s %-10s %9s  %s\n", "bench", "test", "scale", "parameters",
+    fprintf(out, "%-8s %-14s %-12s %-24s %-22s %12s %12s %8s %-18s %9s  %s\n", "bench", "test", "scale", "parameters",
             "metric", "base", "new", "change", "method", "n", "verdict: basis");
     struct sbuf pt;
     const struct rd_run *pt_run = NULL;
