@@ -284,6 +284,10 @@ static double comm_duration(const struct run *r, const struct kind_rates *rt)
 
 static const char *const comm_plots[] = {"message_sizes", "pair_matrix", NULL};
 
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance comm_tolerances[] = {
+    {"*latency*", 0.10, NULL}, {"*bandwidth*", 0.05, NULL}, {"message_rate_*", 0.05, NULL}, {NULL, 0, NULL}};
+
 const struct kind kind_comm = {
     .name = "comm",
     .binary = "exa-comm",
@@ -299,4 +303,5 @@ const struct kind kind_comm = {
     .headline_metric = "latency_8B",
     .role = KIND_ROLE_NETWORK,
     .plots = comm_plots,
+    .tolerances = comm_tolerances,
 };

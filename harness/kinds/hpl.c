@@ -278,6 +278,10 @@ static double hpl_duration(const struct run *r, const struct kind_rates *rt)
 
 static const char *const hpl_plots[] = {"size_sweep", NULL};
 
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance hpl_tolerances[] = {
+    {"gflops", 0.03, NULL}, {"time", 0.03, NULL}, {"update_rate", 0.03, "update_rate"}, {NULL, 0, NULL}};
+
 const struct kind kind_hpl = {
     .name = "hpl",
     .binary = "exa-hpl",
@@ -296,4 +300,5 @@ const struct kind kind_hpl = {
     .headline_metric = "gflops",
     .role = KIND_ROLE_RMAX,
     .plots = hpl_plots,
+    .tolerances = hpl_tolerances,
 };

@@ -38,10 +38,14 @@ struct kind_run {
     char slug[128], label[256];
 };
 
-/* Per-metric default regression tolerance for compare (a hook for compare's next issue). */
+/* Per-metric default regression tolerance for compare: metric is an fnmatch pattern on the metric
+ * name, fraction the smallest change that matters (0.03: 3%). within names the metric whose
+ * `samples` are within-run samples of this one (exa-hpl's update_rate, which carries
+ * results.update_rate_samples.values), so that one run per side can be tested; NULL: none. */
 struct kind_tolerance {
     const char *metric;
     double fraction;
+    const char *within;
 };
 
 /* What a run's memory and duration depend on besides the run (plan_fit.c fills it from the system

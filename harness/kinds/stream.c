@@ -142,6 +142,9 @@ static double stream_duration(const struct run *r, const struct kind_rates *rt)
 
 static const char *const stream_plots[] = {"kernels", NULL};
 
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance stream_tolerances[] = {{"*_bandwidth", 0.03, NULL}, {NULL, 0, NULL}};
+
 const struct kind kind_stream = {
     .name = "stream",
     .binary = "exa-stream",
@@ -158,4 +161,5 @@ const struct kind kind_stream = {
     .headline_metric = "triad_bandwidth",
     .role = KIND_ROLE_MEMORY,
     .plots = stream_plots,
+    .tolerances = stream_tolerances,
 };
