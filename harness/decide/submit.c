@@ -14,6 +14,8 @@
 #include "kind.h"
 #include "report.h"
 #include "rundir_scan.h"
+#include "signing.h"
+#include "submit.h"
 
 static void usage(void)
 {
@@ -50,14 +52,14 @@ static const char *jstr(const json_t *o, const char *k, const char *d)
     return s ? s : d;
 }
 
-int rp_submission_seal(const json_t *sub, char digest[65], char *err, size_t errlen)
+char *rp_submission_bytes(const json_t *sub, size_t *len, char *err, size_t errlen)
 {
     const json_t *recs = json_object_get(sub, "records");
     const json_t *system = json_object_get(sub, "system"), *summary = json_object_get(sub, "summary");
     const char *run_id = json_string_value(json_object_get(sub, "run_id"));
     if (!json_is_array(recs) || !json_is_object(system) || !json_is_object(summary) || !run_id) {
         snprintf(err, errlen, "records, system, summary or run_id missing");
-        return -1;
+        return NULL;
     }
     struct sbuf b;
     sb_init(&b);
@@ -70,7 +72,7 @@ int rp_submission_seal(const json_t *sub, char digest[65], char *err, size_t err
         if (!file || !raw) {
             snprintf(err, errlen, "records[%zu]: 'file' or 'raw' missing", i);
             sb_free(&b);
-            return -1;
+            return NULL;
         }
         char h[65];
         rd_sha256_hex(raw, json_string_length(json_object_get(r, "raw")), h);
@@ -80,8 +82,18 @@ int rp_submission_seal(const json_t *sub, char digest[65], char *err, size_t err
     sb_printf(&b, "%s\n%s\n%s\n", run_id, s1, s2);
     rd_jfree(s1);
     rd_jfree(s2);
-    rd_sha256_hex(b.s, b.len, digest);
-    sb_free(&b);
+    *len = b.len;
+    return b.s;
+}
+
+int rp_submission_seal(const json_t *sub, char digest[65], char *err, size_t errlen)
+{
+    size_t len;
+    char *bytes = rp_submission_bytes(sub, &len, err, errlen);
+    if (!bytes)
+        return -1;
+    rd_sha256_hex(bytes, len, digest);
+    free(bytes);
     return 0;
 }
 
@@ -108,15 +120,19 @@ int cmd_submit(int argc, char **argv)
 {
     static const struct option opts[] = {{"system", required_argument, 0, 's'},
                                          {"output", required_argument, 0, 'o'},
+                                         {"key", required_argument, 0, 'k'},
+                                         {"signer", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *system_path = NULL, *out_path = NULL;
+    const char *system_path = NULL, *out_path = NULL, *key_path = NULL, *signer = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 's': system_path = optarg; break;
         case 'o': out_path = optarg; break;
+        case 'k': key_path = optarg; break;
+        case 'S': signer = optarg; break;
         case 'h': usage(); return EXA_EXIT_OK;
         default: exa_usage_error("submit: unknown option (see 'exabench submit --help')");
         }
@@ -163,24 +179,16 @@ int cmd_submit(int argc, char **argv)
     rp_summarize(&set, &sum);
     if (!sum.rmax_run)
         sb_add(&why, "  no valid HPL record: there is no Rmax to submit\n");
-    double rpeak = sum.rpeak;
-    const char *basis = sum.rpeak_basis;
-    const json_t *srp = json_object_get(system, "rpeak_gflops"), *srpn = json_object_get(system, "rpeak_per_node_gflops");
-    if (json_is_number(srp)) {
-        rpeak = json_number_value(srp);
-        basis = "system file rpeak_gflops";
-    } else if (json_is_number(srpn) && sum.rmax_run) {
-        rpeak = json_number_value(srpn) * sum.rmax_nodes;
-        basis = "system file rpeak_per_node_gflops x nodes";
-    }
-    if (sum.rmax_run && isnan(rpeak))
-        sb_add(&why, "  Rpeak unknown: give rpeak_gflops or rpeak_per_node_gflops in the system file\n");
-    if (sum.rmax_run && !isnan(rpeak) && sum.rmax > rpeak)
+    json_t *summary = json_object();
+    sub_peaks(summary, system, &set, &sum, &why);
+    double rpeak = json_number_value(json_object_get(summary, "rpeak_gflops"));
+    if (sum.rmax_run && rpeak > 0 && sum.rmax > rpeak)
         sb_printf(&why, "  Rmax %.6g Gflop/s exceeds Rpeak %.6g Gflop/s\n", sum.rmax, rpeak);
     if (why.len) {
         fprintf(stderr, "exabench: submit refused for %s:\n%s", set.run_id, why.s);
         sb_free(&why);
         json_decref(system);
+        json_decref(summary);
         rd_free(&set);
         return EXA_EXIT_FAILED;
     }
@@ -199,11 +207,7 @@ int cmd_submit(int argc, char **argv)
     json_t *acc = json_object_get(system, "accelerators");
     if (!acc)
         acc = json_object_get(msys, "accelerators");
-    json_t *summary = json_object();
     json_object_set_new(summary, "rmax_gflops", json_real(sum.rmax));
-    json_object_set_new(summary, "rpeak_gflops", json_real(rpeak));
-    json_object_set_new(summary, "rpeak_basis", json_string(basis));
-    json_object_set_new(summary, "efficiency", json_real(sum.rmax / rpeak));
     json_object_set_new(summary, "nmax", json_integer(sum.nmax));
     json_object_set_new(summary, "n_half", NUM(sum.n_half));
     json_object_set_new(summary, "n_half_is_upper_bound", json_boolean(sum.n_half_upper));
@@ -260,6 +264,22 @@ int cmd_submit(int argc, char **argv)
         exa_input_error("seal: %s", err);
     json_object_set_new(sub, "seal", json_pack("{s:s, s:s, s:s}", "algorithm", "sha256", "covers",
                                                "records' sha256, run_id, system, summary", "digest", digest));
+    char name[SIG_NAME_MAX + 1];
+    if (key_path) {
+        if (!signer)
+            sub_default_signer(name, sizeof name);
+        if (sub_sign(sub, key_path, signer ? signer : name, err, sizeof err) != 0)
+            exa_input_error("submit --key: %s", err);
+    }
+    /* What rank would refuse is never written. */
+    char reason[1024];
+    const char *who;
+    if (rk_check(sub, NULL, reason, sizeof reason, &who) != 0) {
+        fprintf(stderr, "exabench: submit refused for %s:\n  %s\n", set.run_id, reason);
+        json_decref(sub);
+        rd_free(&set);
+        return EXA_EXIT_FAILED;
+    }
     char path[4096];
     if (out_path)
         snprintf(path, sizeof path, "%s", out_path);
