@@ -9,6 +9,7 @@
 #include "exa_cli.h"
 #include "exa_hplmodel.h"
 #include "exa_record.h"
+#include "exa_rpeak.h"
 #include "exa_stats.h"
 #include "hpl_driver.h"
 
@@ -173,6 +174,12 @@ void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
                    "cores = %.1f Gflop/s)\n",
                 100.0 * r->gflops / (o->calibrated * cores), o->calibrated, cores,
                 o->calibrated * cores);
+    struct exa_rpeak th;
+    if (exa_rpeak_this_machine(&th) == 0)
+        fprintf(f, "exa-hpl: %.1f%% of the theoretical Rpeak (%.0f cores x %.3g GHz (%s) x %d flops/cycle = "
+                   "%.1f Gflop/s)\n",
+                100.0 * r->gflops / (th.ghz * th.flops_per_cycle * cores), cores, th.ghz, th.clock_source,
+                th.flops_per_cycle, th.ghz * th.flops_per_cycle * cores);
     if (idle > 0)
         fprintf(f, "exa-hpl: %d of %d ranks idle outside the %d x %d grid (not counted)\n", idle,
                 o->world_size, run->p, run->q);
@@ -339,6 +346,21 @@ static json_t *rpeak_json(const struct hpl_options *o, const struct hpl_result *
         json_object_set_new(rp, "efficiency_nominal", json_real(r->gflops / nominal));
     if (calibrated > 0)
         json_object_set_new(rp, "efficiency_calibrated", json_real(r->gflops / calibrated));
+    /* The theoretical Rpeak (TOP500's: cores x nominal clock x FP64 flops per cycle) of the grid's
+     * cores on this node's hardware; the calibrated dgemm rate stays beside it as dgemm_peak. */
+    struct exa_rpeak th;
+    if (exa_rpeak_this_machine(&th) == 0) {
+        double g = th.ghz * th.flops_per_cycle * cores;
+        json_object_set_new(rp, "rpeak_theoretical",
+                            json_pack("{s:f, s:f, s:f, s:s, s:i, s:s, s:s, s:i, s:s}", "gflops", g, "cores", cores,
+                                      "ghz", th.ghz, "clock_source", th.clock_source, "flops_per_cycle",
+                                      th.flops_per_cycle, "isa", th.isa, "flops_per_cycle_basis", th.fpc_basis,
+                                      "node_cores", th.cores, "basis", "grid cores x nominal clock x flops/cycle"));
+        json_object_set_new(rp, "rpeak_theoretical_gflops", json_real(g));
+        json_object_set_new(rp, "efficiency_theoretical", json_real(r->gflops / g));
+    }
+    if (calibrated > 0)
+        json_object_set_new(rp, "dgemm_peak_gflops", json_real(calibrated));
     json_object_set_new(rp, "efficiency_basis",
                         json_string(calibrated > 0 ? "calibrated dgemm x grid cores"
                                                    : "nominal ISA x frequency x grid cores"));
