@@ -79,6 +79,9 @@ struct rp_summary {
     double efficiency_dgemm; /* rmax / dgemm_peak */
 };
 void rp_summarize(const struct rd_set *set, struct rp_summary *sum);
+/* results.rpeak of a run's record, read from its file (rd_load leaves "results" out): a new
+ * reference, or NULL when the record or the member is missing. */
+json_t *rp_record_rpeak(const struct rd_set *set, const struct rd_run *run);
 /* N1/2 from a sweep: x[] sizes ascending, y[] rates. Returns the interpolated size at which y first
  * reaches half of max(y); NaN when n == 0; *upper = 1 when y[0] already reaches it (returns x[0]). */
 double rp_n_half(const double *x, const double *y, size_t n, int *upper);

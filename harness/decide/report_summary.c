@@ -172,12 +172,25 @@ static int cmp_npoint(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+json_t *rp_record_rpeak(const struct rd_set *set, const struct rd_run *run)
+{
+    if (!run || !run->record_file)
+        return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", set->dir, run->record_file);
+    json_t *rec = json_load_file(path, 0, NULL);
+    json_t *rp = json_object_get(json_object_get(rec, "results"), "rpeak");
+    json_incref(rp);
+    json_decref(rec);
+    return rp;
+}
+
 /* Rpeak is theoretical (the run's system, else the record's rpeak_theoretical, else an expected
  * peak that is not a dgemm measurement); the calibrated dgemm peak is a second, labelled figure. */
 static void summary_peaks(const struct rd_set *set, const struct rd_run *top, struct rp_summary *s)
 {
     const json_t *m = json_object_get(json_object_get(top->rec, "metrics"), "gflops");
-    const json_t *rp = json_object_get(json_object_get(top->rec, "results"), "rpeak");
+    json_t *rp = rp_record_rpeak(set, top);
     const json_t *th = json_object_get(rp, "rpeak_theoretical_gflops"), *e = json_object_get(m, "expected");
     const char *eb = json_string_value(json_object_get(m, "expected_basis"));
     int e_is_dgemm = eb && strstr(eb, "dgemm");
@@ -202,6 +215,7 @@ static void summary_peaks(const struct rd_set *set, const struct rd_run *top, st
         s->efficiency = s->rmax / s->rpeak;
     if (!isnan(s->dgemm_peak))
         s->efficiency_dgemm = s->rmax / s->dgemm_peak;
+    json_decref(rp);
 }
 
 void rp_summarize(const struct rd_set *set, struct rp_summary *s)

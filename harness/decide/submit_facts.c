@@ -63,14 +63,18 @@ static double theoretical_rpeak(const json_t *system, const struct rd_set *set, 
         snprintf(basis, blen, "the run's system rpeak_per_node_gflops %g x %d nodes", set->rpeak_per_node, sum->rmax_nodes);
         return set->rpeak_per_node * sum->rmax_nodes;
     }
-    const json_t *rt = json_object_get(json_object_get(json_object_get(top->rec, "results"), "rpeak"), "rpeak_theoretical");
-    if (!isnan(v = pos_num(rt, "gflops"))) {
+    json_t *rpk = rp_record_rpeak(set, top);
+    const json_t *rt = json_object_get(rpk, "rpeak_theoretical");
+    v = pos_num(rt, "gflops");
+    if (!isnan(v)) {
         snprintf(basis, blen, "computed by exa-hpl from the hardware it ran on: %g cores x %g GHz (%s) x %g flops/cycle (%s)",
                  pos_num(rt, "cores"), pos_num(rt, "ghz"), rd_jstr(rt, "clock_source", "?"),
                  pos_num(rt, "flops_per_cycle"), rd_jstr(rt, "flops_per_cycle_basis", "?"));
         *source = json_deep_copy(rt);
-        return v;
     }
+    json_decref(rpk);
+    if (!isnan(v))
+        return v;
     struct exa_rpeak rp;
     if (ran_here(top) && exa_rpeak_this_machine(&rp) == 0) {
         double cores = (double)sum->rmax_cores;
@@ -86,12 +90,13 @@ static double theoretical_rpeak(const json_t *system, const struct rd_set *set, 
 }
 
 /* The calibrated dgemm peak of the Rmax run's cores, or NaN. */
-static double dgemm_peak(const struct rd_run *top)
+static double dgemm_peak(const struct rd_set *set, const struct rd_run *top)
 {
-    const json_t *rp = json_object_get(json_object_get(top->rec, "results"), "rpeak");
+    json_t *rp = rp_record_rpeak(set, top);
     double v = pos_num(rp, "dgemm_peak_gflops");
     if (isnan(v))
         v = pos_num(rp, "rpeak_calibrated_gflops");
+    json_decref(rp);
     if (isnan(v)) {
         const json_t *m = json_object_get(json_object_get(top->rec, "metrics"), "gflops");
         if (strstr(rd_jstr(m, "expected_basis", ""), "dgemm"))
@@ -130,7 +135,7 @@ void sub_peaks(json_t *summary, const json_t *system, const struct rd_set *set, 
         sb_add(why, "  no theoretical Rpeak: give rpeak_gflops or rpeak_per_node_gflops in the system file (the Rmax "
                     "record carries no rpeak_theoretical and did not run on this machine); a measured dgemm rate is "
                     "not an Rpeak\n");
-    double dg = dgemm_peak(top);
+    double dg = dgemm_peak(set, top);
     json_object_set_new(summary, "rpeak_gflops", isnan(rpeak) ? json_null() : json_real(rpeak));
     json_object_set_new(summary, "rpeak_basis", json_string(isnan(rpeak) ? "none" : basis));
     json_object_set_new(summary, "rpeak_source", source ? source : json_null());
