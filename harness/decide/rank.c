@@ -112,6 +112,98 @@ static void cell(struct sbuf *b, int fmt, const char *s, int last)
     }
 }
 
+/* What the ranking shows and from which entries. */
+struct table {
+    int fmt, by_rmax, trusting; /* fmt 0 text, 1 CSV, 2 HTML */
+    const char *label, *unit;
+    struct entry **ok, **refused;
+    size_t nok, nref;
+};
+
+/* The ranked table and the refusals, in the chosen format, into b. */
+static void render(struct sbuf *b, const struct table *t)
+{
+    const char *heads[] = {"rank", "system", "site", t->label, "Rmax (Gflop/s)", "Rpeak (Gflop/s)", "efficiency",
+                           "Nmax", "N1/2", "cores", "interconnect", "MPI", "date", "file"};
+    size_t nh = sizeof heads / sizeof heads[0];
+    if (t->fmt == 0) {
+        sb_printf(b, "Ranked by %s (%s)%s\n\n", t->label, t->unit, lower_first ? ", lowest first" : "");
+        sb_printf(b, "%4s  %-24s %-20s %14s %14s %6s %8s %8s %7s  %s\n", "rank", "system", "site",
+                  t->by_rmax ? "Rmax" : t->label, t->by_rmax ? "Rpeak" : "Rmax", "eff", "Nmax", "N1/2", "cores", "interconnect");
+    } else if (t->fmt == 1) {
+        for (size_t h = 0; h < nh; h++) {
+            char hb[96];
+            snprintf(hb, sizeof hb, "%s%s%s%s", heads[h], h == 3 ? " (" : "", h == 3 ? t->unit : "", h == 3 ? ")" : "");
+            sb_csv(b, hb);
+            sb_add(b, h + 1 == nh ? "\n" : ",");
+        }
+    } else {
+        sb_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>exabench ranking by %s</title>\n"
+                      "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                      "th,td{border:1px solid #bbb;padding:3px 8px}th{background:#eee}.refused{color:#a00}</style>\n"
+                      "</head>\n<body>\n<h1>exabench ranking by %s (%s)</h1>\n<table>\n<tr>",
+                  t->label, t->label, t->unit);
+        for (size_t h = 0; h < nh; h++)
+            sb_printf(b, "<th>%s</th>", heads[h]);
+        sb_add(b, "</tr>\n");
+    }
+    for (size_t i = 0; i < t->nok; i++) {
+        const struct entry *e = t->ok[i];
+        const json_t *s = json_object_get(e->sub, "summary");
+        char rk[16], k[32], rm[32], rp[32], ef[16], nm[32], nh2[32], co[32];
+        if (e->rank)
+            snprintf(rk, sizeof rk, "%d", e->rank);
+        else
+            snprintf(rk, sizeof rk, "-");
+        rp_num(e->key, k);
+        rp_num(num(s, "rmax_gflops"), rm);
+        rp_num(num(s, "rpeak_gflops"), rp);
+        snprintf(ef, sizeof ef, "%.1f%%", 100 * num(s, "efficiency"));
+        snprintf(nm, sizeof nm, "%.0f", num(s, "nmax"));
+        if (isnan(num(s, "n_half")))
+            snprintf(nh2, sizeof nh2, "-");
+        else
+            snprintf(nh2, sizeof nh2, "%s%.0f", json_is_true(json_object_get(s, "n_half_is_upper_bound")) ? "<=" : "",
+                     num(s, "n_half"));
+        snprintf(co, sizeof co, "%.0f", num(s, "cores"));
+        const char *ic = jstr(s, "interconnect", ""), *mpi = jstr(s, "mpi", ""), *date = jstr(s, "date", "");
+        if (t->fmt == 0) {
+            sb_printf(b, "%4s  %-24.24s %-20.20s %14s %14s %6s %8s %8s %7s  %s\n", rk, e->name, e->site,
+                      t->by_rmax ? rm : k, t->by_rmax ? rp : rm, ef, nm, nh2, co, ic);
+        } else {
+            if (t->fmt == 2)
+                sb_add(b, "<tr>");
+            const char *cells[] = {rk, e->name, e->site, k, rm, rp, ef, nm, nh2, co, ic, mpi, date, e->file};
+            for (size_t h = 0; h < nh; h++)
+                cell(b, t->fmt, cells[h], h + 1 == nh);
+        }
+    }
+    if (t->fmt == 0 && t->trusting && t->nok) {
+        sb_add(b, "\nSigned by trusted keys:\n");
+        for (size_t i = 0; i < t->nok; i++)
+            sb_printf(b, "  %s: %s\n", t->ok[i]->file, t->ok[i]->signer ? t->ok[i]->signer : "?");
+    }
+    if (t->fmt == 2) {
+        sb_add(b, "</table>\n");
+        if (t->nref) {
+            sb_add(b, "<h2>Refused</h2>\n<ul>\n");
+            for (size_t i = 0; i < t->nref; i++) {
+                sb_add(b, "<li class=\"refused\">");
+                sb_html(b, t->refused[i]->file);
+                sb_add(b, ": ");
+                sb_html(b, t->refused[i]->reason);
+                sb_add(b, "</li>\n");
+            }
+            sb_add(b, "</ul>\n");
+        }
+        sb_add(b, "</body>\n</html>\n");
+    } else if (t->fmt == 0 && t->nref) {
+        sb_add(b, "\nRefused:\n");
+        for (size_t i = 0; i < t->nref; i++)
+            sb_printf(b, "  %s: %s\n", t->refused[i]->file, t->refused[i]->reason);
+    }
+}
+
 int cmd_rank(int argc, char **argv)
 {
     static const struct option opts[] = {{"by", required_argument, 0, 'b'},   {"csv", no_argument, 0, 'c'},
@@ -177,86 +269,8 @@ int cmd_rank(int argc, char **argv)
 
     struct sbuf b;
     sb_init(&b);
-    const char *heads[] = {"rank", "system", "site", label, "Rmax (Gflop/s)", "Rpeak (Gflop/s)", "efficiency",
-                           "Nmax", "N1/2", "cores", "interconnect", "MPI", "date", "file"};
-    size_t nh = sizeof heads / sizeof heads[0];
-    int by_rmax = !strcmp(by, "rmax");
-    if (fmt == 0) {
-        sb_printf(&b, "Ranked by %s (%s)%s\n\n", label, unit, lower_first ? ", lowest first" : "");
-        sb_printf(&b, "%4s  %-24s %-20s %14s %14s %6s %8s %8s %7s  %s\n", "rank", "system", "site",
-                  by_rmax ? "Rmax" : label, by_rmax ? "Rpeak" : "Rmax", "eff", "Nmax", "N1/2", "cores", "interconnect");
-    } else if (fmt == 1) {
-        for (size_t h = 0; h < nh; h++) {
-            char hb[96];
-            snprintf(hb, sizeof hb, "%s%s%s%s", heads[h], h == 3 ? " (" : "", h == 3 ? unit : "", h == 3 ? ")" : "");
-            sb_csv(&b, hb);
-            sb_add(&b, h + 1 == nh ? "\n" : ",");
-        }
-    } else {
-        sb_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>exabench ranking by %s</title>\n"
-                      "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                      "th,td{border:1px solid #bbb;padding:3px 8px}th{background:#eee}.refused{color:#a00}</style>\n"
-                      "</head>\n<body>\n<h1>exabench ranking by %s (%s)</h1>\n<table>\n<tr>",
-                  label, label, unit);
-        for (size_t h = 0; h < nh; h++)
-            sb_printf(&b, "<th>%s</th>", heads[h]);
-        sb_add(&b, "</tr>\n");
-    }
-    for (size_t i = 0; i < nok; i++) {
-        const struct entry *e = ok[i];
-        const json_t *s = json_object_get(e->sub, "summary");
-        char rk[16], k[32], rm[32], rp[32], ef[16], nm[32], nh2[32], co[32];
-        if (e->rank)
-            snprintf(rk, sizeof rk, "%d", e->rank);
-        else
-            snprintf(rk, sizeof rk, "-");
-        rp_num(e->key, k);
-        rp_num(num(s, "rmax_gflops"), rm);
-        rp_num(num(s, "rpeak_gflops"), rp);
-        snprintf(ef, sizeof ef, "%.1f%%", 100 * num(s, "efficiency"));
-        snprintf(nm, sizeof nm, "%.0f", num(s, "nmax"));
-        if (isnan(num(s, "n_half")))
-            snprintf(nh2, sizeof nh2, "-");
-        else
-            snprintf(nh2, sizeof nh2, "%s%.0f", json_is_true(json_object_get(s, "n_half_is_upper_bound")) ? "<=" : "",
-                     num(s, "n_half"));
-        snprintf(co, sizeof co, "%.0f", num(s, "cores"));
-        const char *ic = jstr(s, "interconnect", ""), *mpi = jstr(s, "mpi", ""), *date = jstr(s, "date", "");
-        if (fmt == 0) {
-            sb_printf(&b, "%4s  %-24.24s %-20.20s %14s %14s %6s %8s %8s %7s  %s\n", rk, e->name, e->site,
-                      by_rmax ? rm : k, by_rmax ? rp : rm, ef, nm, nh2, co, ic);
-        } else {
-            if (fmt == 2)
-                sb_add(&b, "<tr>");
-            const char *cells[] = {rk, e->name, e->site, k, rm, rp, ef, nm, nh2, co, ic, mpi, date, e->file};
-            for (size_t h = 0; h < nh; h++)
-                cell(&b, fmt, cells[h], h + 1 == nh);
-        }
-    }
-    if (fmt == 0 && trusting && nok) {
-        sb_add(&b, "\nSigned by trusted keys:\n");
-        for (size_t i = 0; i < nok; i++)
-            sb_printf(&b, "  %s: %s\n", ok[i]->file, ok[i]->signer ? ok[i]->signer : "?");
-    }
-    if (fmt == 2) {
-        sb_add(&b, "</table>\n");
-        if (nref) {
-            sb_add(&b, "<h2>Refused</h2>\n<ul>\n");
-            for (size_t i = 0; i < nref; i++) {
-                sb_add(&b, "<li class=\"refused\">");
-                sb_html(&b, refused[i]->file);
-                sb_add(&b, ": ");
-                sb_html(&b, refused[i]->reason);
-                sb_add(&b, "</li>\n");
-            }
-            sb_add(&b, "</ul>\n");
-        }
-        sb_add(&b, "</body>\n</html>\n");
-    } else if (fmt == 0 && nref) {
-        sb_add(&b, "\nRefused:\n");
-        for (size_t i = 0; i < nref; i++)
-            sb_printf(&b, "  %s: %s\n", refused[i]->file, refused[i]->reason);
-    }
+    struct table tab = {fmt, !strcmp(by, "rmax"), trusting, label, unit, ok, refused, nok, nref};
+    render(&b, &tab);
     char err[4096];
     if (out_path) {
         if (rp_write_file(out_path, b.s, b.len, err, sizeof err) != 0)

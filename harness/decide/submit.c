@@ -27,21 +27,36 @@ static void usage(void)
            "  manufacturer: ...               # optional, kept as given\n"
            "  interconnect: InfiniBand NDR\n"
            "  accelerators: none\n"
-           "  rpeak_gflops: 98304             # optional: the whole system's Rpeak; else\n"
-           "  rpeak_per_node_gflops: 3072     #   per node x the Rmax run's nodes; else the run's\n"
-           "                                  #   system, else the record's expected peak\n\n"
+           "  rpeak_gflops: 98304             # the whole system's theoretical Rpeak; else\n"
+           "  rpeak_per_node_gflops: 3072     #   per node x the Rmax run's nodes\n"
+           "  memory_per_node_gib: 512        # optional: the memory rank checks 8 N^2 against\n\n"
+           "Rpeak is theoretical, as TOP500 defines it (cores x nominal clock x FP64 flops per cycle, or\n"
+           "the accelerators' rated FP64 peak): from the system file, else the run's system, else the\n"
+           "Rmax record's rpeak_theoretical (exa-hpl computes it from the hardware it runs on), else\n"
+           "this machine's hardware when the Rmax run ran here. The basis is recorded (rpeak_basis,\n"
+           "rpeak_source). A calibrated dgemm rate is never used as Rpeak: it is kept as\n"
+           "dgemm_peak_gflops, with efficiency_dgemm_peak beside the efficiency against Rpeak. The\n"
+           "memory per node comes from the system file, the run's system or the Rmax record's\n"
+           "provenance.\n\n"
            "The submission (schema exabench.submission) holds the system, the summary (Rmax, Rpeak,\n"
-           "efficiency, Nmax, N1/2, nodes, cores, accelerators, interconnect, MPI, BLAS, date,\n"
-           "STREAM Triad per node, latency, bandwidth, energy and Gflop/s per watt where measured),\n"
-           "the raw text of every valid HPL, STREAM and comm record with its SHA-256, and a seal: a\n"
-           "SHA-256 digest over the records' digests, the run id, the system and the summary\n"
-           "(the README's section on submit gives the exact byte layout). 'exabench rank' re-checks all of it.\n\n"
+           "efficiency, dgemm peak, Nmax, N1/2, nodes, cores, memory per node, accelerators,\n"
+           "interconnect, MPI, BLAS, date, STREAM Triad per node, latency, bandwidth, energy and Gflop/s\n"
+           "per watt where measured), the raw text of every valid HPL, STREAM and comm record with its\n"
+           "SHA-256, and a seal: a SHA-256 digest over the records' digests, the run id, the system and\n"
+           "the summary (exabench-submit(1) gives the exact byte layout). The seal is an integrity\n"
+           "digest only: anyone can recompute it. With --key the same bytes are signed (Ed25519), and\n"
+           "'exabench rank --trust' ranks only what a trusted key signed.\n\n"
            "submit refuses (exit 1, naming each reason) a run whose HPL residual check failed, a\n"
-           "non-compliant record (compliance.compliant false), a run without a valid HPL record, and\n"
-           "an Rmax above Rpeak.\n\n"
+           "non-compliant record (compliance.compliant false), a run without a valid HPL record, a\n"
+           "run without a theoretical Rpeak, an Rmax above Rpeak, and anything else 'exabench rank'\n"
+           "would refuse (Gflop/s not following from N and the time, N not fitting the memory).\n\n"
            "Options:\n"
            "      --system FILE  the system description (required)\n"
            "  -o, --output FILE  where to write (default: RUN/submission.json); '-' for stdout\n"
+           "      --key FILE     sign with this Ed25519 private key ('exabench keygen'); refused when\n"
+           "                     group or others can read or write it (exit 2)\n"
+           "      --signer NAME  the signer's name recorded beside the signature (default USER@HOST;\n"
+           "                     rank --trust reports the name the trust file gives the key)\n"
            "  -h, --help         this text\n\n"
            "Exit status: 0 written, 1 refused, 2 bad input.\n");
 }
@@ -116,6 +131,109 @@ static void strip_lines(json_t *v)
 
 #define NUM(x) (isfinite(x) ? json_real(x) : json_null())
 
+/* The system description: a mapping with a name and a site (exit 2 otherwise). */
+static json_t *load_system(const char *system_path)
+{
+    char err[4096];
+    json_t *system = rp_load_spec(system_path, err, sizeof err);
+    if (!system)
+        exa_input_error("%s", err);
+    if (!json_is_object(system))
+        exa_input_error("%s: the system description must be a mapping", system_path);
+    const char *req[] = {"name", "site"};
+    for (size_t i = 0; i < 2; i++)
+        if (!json_is_string(json_object_get(system, req[i])))
+            exa_input_error("%s%s%d: '%s' is required (a string)", system_path, rp_line(system) ? ":" : "",
+                            rp_line(system), req[i]);
+    strip_lines(system);
+    return system;
+}
+
+/* Failed HPL runs and non-compliant records, one line each into why. */
+static void run_refusals(const struct rd_set *set, struct sbuf *why)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const struct rd_run *r = &set->runs[i];
+        char fb[200];
+        if (kind_has_role(r->benchmark, KIND_ROLE_RMAX) && r->rec && !r->ok)
+            sb_printf(why, "  %s: HPL run failed: %s\n", r->name, rd_failure(r, fb, sizeof fb));
+        const json_t *comp = json_object_get(r->rec, "compliance");
+        if (r->ok && json_is_false(json_object_get(comp, "compliant"))) {
+            sb_printf(why, "  %s: not compliant with the run rules:", r->name);
+            size_t k;
+            const json_t *v;
+            json_array_foreach(json_object_get(comp, "violations"), k, v)
+                sb_printf(why, "%s %s", k ? ";" : "", json_string_value(v) ? json_string_value(v) : "?");
+            sb_add(why, "\n");
+        }
+    }
+}
+
+/* The TOP500 figures besides the peaks (sub_peaks adds those). */
+static void fill_summary(json_t *summary, const json_t *system, const struct rd_set *set, const struct rp_summary *s)
+{
+    const struct rd_run *top = s->rmax_run;
+    const json_t *sw = json_object_get(json_object_get(top->rec, "provenance"), "software");
+    const json_t *mpi = json_object_get(sw, "mpi");
+    char mpi_text[256];
+    snprintf(mpi_text, sizeof mpi_text, "%s%s%s", jstr(mpi, "library", json_string_value(mpi) ? json_string_value(mpi) : ""),
+             json_object_get(mpi, "version") ? " " : "", jstr(mpi, "version", ""));
+    const json_t *blas = json_object_get(sw, "blas");
+    char *blas_dump = json_is_string(blas) || !blas ? NULL : json_dumps(blas, JSON_COMPACT | JSON_ENCODE_ANY);
+    const char *blas_text = json_is_string(blas) ? json_string_value(blas) : blas_dump ? blas_dump : "";
+    const json_t *msys = json_object_get(set->manifest, "system");
+    json_t *acc = json_object_get(system, "accelerators");
+    if (!acc)
+        acc = json_object_get(msys, "accelerators");
+    json_object_set_new(summary, "rmax_gflops", json_real(s->rmax));
+    json_object_set_new(summary, "nmax", json_integer(s->nmax));
+    json_object_set_new(summary, "n_half", NUM(s->n_half));
+    json_object_set_new(summary, "n_half_is_upper_bound", json_boolean(s->n_half_upper));
+    json_object_set_new(summary, "nodes", json_integer(s->rmax_nodes));
+    json_t *cores = json_object_get(system, "cores");
+    json_object_set_new(summary, "cores", json_is_integer(cores) ? json_incref(cores) : json_integer(s->rmax_cores));
+    json_object_set_new(summary, "accelerators", acc ? json_deep_copy(acc) : json_null());
+    json_object_set_new(summary, "interconnect", json_string(jstr(system, "interconnect", "")));
+    json_object_set_new(summary, "mpi", json_string(mpi_text));
+    json_object_set_new(summary, "blas", json_string(blas_text));
+    rd_jfree(blas_dump);
+    json_object_set_new(summary, "date", json_string(jstr(top->rec, "started", set->created)));
+    json_object_set_new(summary, "stream_triad_per_node_gbs", NUM(s->triad_per_node));
+    json_object_set_new(summary, "latency_us", NUM(s->latency_us));
+    json_object_set_new(summary, "latency_size_bytes", isnan(s->latency_us) ? json_null() : json_real(s->latency_size));
+    json_object_set_new(summary, "bandwidth_gbs", NUM(s->bandwidth_gbs));
+    json_object_set_new(summary, "bandwidth_size_bytes",
+                        isnan(s->bandwidth_gbs) ? json_null() : json_real(s->bandwidth_size));
+    json_object_set_new(summary, "energy_j", NUM(s->energy_j));
+    json_object_set_new(summary, "power_w", NUM(s->power_w));
+    json_object_set_new(summary, "gflops_per_watt", NUM(s->power_w > 0 ? s->rmax / s->power_w : NAN));
+    json_object_set_new(summary, "rmax_record", json_string(top->record_file));
+}
+
+/* Every valid record of a known kind, with its raw text and SHA-256. */
+static json_t *records_json(const struct rd_set *set)
+{
+    char err[4096];
+    json_t *records = json_array();
+    for (size_t i = 0; i < set->n; i++) {
+        const struct rd_run *r = &set->runs[i];
+        if (!r->ok || !r->record_file ||
+            !kind_find(r->benchmark))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", set->dir, r->record_file);
+        size_t len;
+        char *raw = rp_read_file(path, &len, err, sizeof err);
+        if (!raw)
+            exa_input_error("%s", err);
+        char h[65];
+        rd_sha256_hex(raw, len, h);
+        json_array_append_new(records, json_pack("{s:s, s:s, s:s%}", "file", r->record_file, "sha256", h, "raw", raw, len));
+        free(raw);
+    }
+    return records;
+}
+
 int cmd_submit(int argc, char **argv)
 {
     static const struct option opts[] = {{"system", required_argument, 0, 's'},
@@ -142,17 +260,7 @@ int cmd_submit(int argc, char **argv)
     if (!system_path)
         exa_usage_error("submit: --system FILE is required (the system's name, site, interconnect...)");
     char err[4096];
-    json_t *system = rp_load_spec(system_path, err, sizeof err);
-    if (!system)
-        exa_input_error("%s", err);
-    if (!json_is_object(system))
-        exa_input_error("%s: the system description must be a mapping", system_path);
-    const char *req[] = {"name", "site"};
-    for (size_t i = 0; i < 2; i++)
-        if (!json_is_string(json_object_get(system, req[i])))
-            exa_input_error("%s%s%d: '%s' is required (a string)", system_path, rp_line(system) ? ":" : "",
-                            rp_line(system), req[i]);
-    strip_lines(system);
+    json_t *system = load_system(system_path);
     struct rd_set set;
     if (rd_load(argv[optind], &set, err, sizeof err) != 0)
         exa_input_error("%s", err);
@@ -160,21 +268,7 @@ int cmd_submit(int argc, char **argv)
     /* Refusals. */
     struct sbuf why;
     sb_init(&why);
-    for (size_t i = 0; i < set.n; i++) {
-        const struct rd_run *r = &set.runs[i];
-        char fb[200];
-        if (kind_has_role(r->benchmark, KIND_ROLE_RMAX) && r->rec && !r->ok)
-            sb_printf(&why, "  %s: HPL run failed: %s\n", r->name, rd_failure(r, fb, sizeof fb));
-        const json_t *comp = json_object_get(r->rec, "compliance");
-        if (r->ok && json_is_false(json_object_get(comp, "compliant"))) {
-            sb_printf(&why, "  %s: not compliant with the run rules:", r->name);
-            size_t k;
-            const json_t *v;
-            json_array_foreach(json_object_get(comp, "violations"), k, v)
-                sb_printf(&why, "%s %s", k ? ";" : "", json_string_value(v) ? json_string_value(v) : "?");
-            sb_add(&why, "\n");
-        }
-    }
+    run_refusals(&set, &why);
     struct rp_summary sum;
     rp_summarize(&set, &sum);
     if (!sum.rmax_run)
@@ -194,60 +288,8 @@ int cmd_submit(int argc, char **argv)
     }
     sb_free(&why);
 
-    const struct rd_run *top = sum.rmax_run;
-    const json_t *sw = json_object_get(json_object_get(top->rec, "provenance"), "software");
-    const json_t *mpi = json_object_get(sw, "mpi");
-    char mpi_text[256];
-    snprintf(mpi_text, sizeof mpi_text, "%s%s%s", jstr(mpi, "library", json_string_value(mpi) ? json_string_value(mpi) : ""),
-             json_object_get(mpi, "version") ? " " : "", jstr(mpi, "version", ""));
-    const json_t *blas = json_object_get(sw, "blas");
-    char *blas_dump = json_is_string(blas) || !blas ? NULL : json_dumps(blas, JSON_COMPACT | JSON_ENCODE_ANY);
-    const char *blas_text = json_is_string(blas) ? json_string_value(blas) : blas_dump ? blas_dump : "";
-    const json_t *msys = json_object_get(set.manifest, "system");
-    json_t *acc = json_object_get(system, "accelerators");
-    if (!acc)
-        acc = json_object_get(msys, "accelerators");
-    json_object_set_new(summary, "rmax_gflops", json_real(sum.rmax));
-    json_object_set_new(summary, "nmax", json_integer(sum.nmax));
-    json_object_set_new(summary, "n_half", NUM(sum.n_half));
-    json_object_set_new(summary, "n_half_is_upper_bound", json_boolean(sum.n_half_upper));
-    json_object_set_new(summary, "nodes", json_integer(sum.rmax_nodes));
-    json_t *cores = json_object_get(system, "cores");
-    json_object_set_new(summary, "cores", json_is_integer(cores) ? json_incref(cores) : json_integer(sum.rmax_cores));
-    json_object_set_new(summary, "accelerators", acc ? json_deep_copy(acc) : json_null());
-    json_object_set_new(summary, "interconnect", json_string(jstr(system, "interconnect", "")));
-    json_object_set_new(summary, "mpi", json_string(mpi_text));
-    json_object_set_new(summary, "blas", json_string(blas_text));
-    rd_jfree(blas_dump);
-    json_object_set_new(summary, "date", json_string(jstr(top->rec, "started", set.created)));
-    json_object_set_new(summary, "stream_triad_per_node_gbs", NUM(sum.triad_per_node));
-    json_object_set_new(summary, "latency_us", NUM(sum.latency_us));
-    json_object_set_new(summary, "latency_size_bytes", isnan(sum.latency_us) ? json_null() : json_real(sum.latency_size));
-    json_object_set_new(summary, "bandwidth_gbs", NUM(sum.bandwidth_gbs));
-    json_object_set_new(summary, "bandwidth_size_bytes",
-                        isnan(sum.bandwidth_gbs) ? json_null() : json_real(sum.bandwidth_size));
-    json_object_set_new(summary, "energy_j", NUM(sum.energy_j));
-    json_object_set_new(summary, "power_w", NUM(sum.power_w));
-    json_object_set_new(summary, "gflops_per_watt", NUM(sum.power_w > 0 ? sum.rmax / sum.power_w : NAN));
-    json_object_set_new(summary, "rmax_record", json_string(top->record_file));
-
-    json_t *records = json_array();
-    for (size_t i = 0; i < set.n; i++) {
-        const struct rd_run *r = &set.runs[i];
-        if (!r->ok || !r->record_file ||
-            !kind_find(r->benchmark))
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", set.dir, r->record_file);
-        size_t len;
-        char *raw = rp_read_file(path, &len, err, sizeof err);
-        if (!raw)
-            exa_input_error("%s", err);
-        char h[65];
-        rd_sha256_hex(raw, len, h);
-        json_array_append_new(records, json_pack("{s:s, s:s, s:s%}", "file", r->record_file, "sha256", h, "raw", raw, len));
-        free(raw);
-    }
+    fill_summary(summary, system, &set, &sum);
+    json_t *records = records_json(&set);
     char now[32];
     exa_utc_now(now, sizeof now);
     json_t *sub = json_object();
