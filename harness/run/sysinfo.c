@@ -107,6 +107,32 @@ static json_t *rpeak_json(const struct exa_rpeak *rp, int known)
                      "flops_per_cycle_basis", rp->fpc_basis);
 }
 
+/* The rated FP64 peaks of this node's GPUs (node.gpus[].model, looked up in exa_rpeak's table),
+ * added beside the CPU figure; unknown models are listed with a null peak, never guessed. */
+static void add_gpu_rpeak(json_t *rp, const json_t *node, double cpu_gflops)
+{
+    json_t *list = json_array();
+    double sum = 0;
+    size_t i;
+    const json_t *g;
+    json_array_foreach(json_object_get(node, "gpus"), i, g) {
+        const char *model = json_string_value(json_object_get(g, "model"));
+        const struct exa_gpu_rpeak *e = model ? exa_rpeak_gpu_lookup(model) : NULL;
+        double gf = exa_rpeak_gpu_gflops(e);
+        sum += gf;
+        json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "model", model ? model : "?", "rated_as",
+                                              e ? json_string(e->name) : json_null(), "gflops",
+                                              e ? json_real(gf) : json_null(), "basis",
+                                              e ? e->basis : "not in exa_rpeak's GPU table"));
+    }
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return;
+    }
+    json_object_set_new(rp, "gpus", list);
+    json_object_set_new(rp, "gflops_with_gpus", json_real(cpu_gflops + sum));
+}
+
 int cmd_sysinfo(int argc, char **argv)
 {
     int as_json = 0, counters = 0;
@@ -130,6 +156,7 @@ int cmd_sysinfo(int argc, char **argv)
     struct exa_rpeak rp;
     int have_rpeak = exa_rpeak_this_machine(&rp) == 0;
     json_object_set_new(all, "rpeak", rpeak_json(&rp, have_rpeak));
+    add_gpu_rpeak(json_object_get(all, "rpeak"), json_object_get(all, "node"), have_rpeak ? rp.gflops : 0);
     if (as_json) {
         char *text = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         printf("%s\n", text);
