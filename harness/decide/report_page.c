@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exa_parse.h"
+#include "metric_order.h"
 #include "report.h"
 #include "report_page.h"
 
@@ -30,16 +31,20 @@ static void metric_cell(const struct rd_run *r, const char *name, char *buf, siz
 
 static void metrics_list(const struct rd_run *r, struct sbuf *b)
 {
-    const char *k;
-    const json_t *m;
     int first = 1;
-    json_object_foreach(json_object_get(r->rec, "metrics"), k, m) {
+    const json_t *metrics = json_object_get(r->rec, "metrics");
+    size_t nk;
+    const char **keys = metric_order_keys(metrics, &nk);  /* latency_16B before latency_128B */
+    for (size_t i = 0; i < nk; i++) {
+        const char *k = keys[i];
+        const json_t *m = json_object_get(metrics, k);
         const json_t *v = json_object_get(m, "value");
         char nb[32];
         sb_printf(b, "%s%s=%s %s", first ? "" : "; ", k, rp_num(json_is_number(v) ? json_number_value(v) : NAN, nb),
                   rd_jstr(m, "unit", ""));
         first = 0;
     }
+    free(keys);
 }
 
 struct summary_row {
@@ -261,8 +266,6 @@ static void page_failed(const struct report_page *p, struct sbuf *h, struct sbuf
 static void page_bench_row(const struct rd_run *r, const struct bench *b, int wide, struct sbuf *h,
                            struct sbuf *md)
 {
-    const char *mn;
-    const json_t *unit;
     struct sbuf params;
     sb_init(&params);
     rp_params_text(r->params, &params);
@@ -286,12 +289,15 @@ static void page_bench_row(const struct rd_run *r, const struct bench *b, int wi
     sb_md(md, params.s);
     sb_printf(md, " | %s%s%s |", r->ok ? "" : "**", why, r->ok ? "" : "**");
     if (wide) {
-        json_object_foreach(b->metrics, mn, unit) {
+        size_t nk;
+        const char **keys = metric_order_keys(b->metrics, &nk);  /* the header's order */
+        for (size_t i = 0; i < nk; i++) {
             char cell[64];
-            metric_cell(r, mn, cell, sizeof cell);
+            metric_cell(r, keys[i], cell, sizeof cell);
             sb_printf(h, "<td class=\"num\">%s</td>", cell);
             sb_printf(md, " %s |", cell);
         }
+        free(keys);
     } else {
         struct sbuf ml;
         sb_init(&ml);
@@ -326,12 +332,17 @@ static void page_bench(const struct report_page *p, const struct bench *b, struc
     const char *mn;
     const json_t *unit;
     if (wide) {
-        json_object_foreach(b->metrics, mn, unit) {
+        size_t nk;
+        const char **keys = metric_order_keys(b->metrics, &nk);  /* latency_16B before latency_128B */
+        for (size_t i = 0; i < nk; i++) {
+            mn = keys[i];
+            unit = json_object_get(b->metrics, mn);
             sb_add(h, "<th>");
             sb_html(h, mn);
             sb_printf(h, " (%s)</th>", json_string_value(unit));
             sb_printf(md, " %s (%s) |", mn, json_string_value(unit));
         }
+        free(keys);
     } else {
         sb_add(h, "<th>Metrics</th>");
         sb_add(md, " Metrics |");

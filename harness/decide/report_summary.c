@@ -7,6 +7,7 @@
 
 #include "exa_parse.h"
 #include "kind.h"
+#include "metric_order.h"
 #include "report.h"
 
 double rp_n_half(const double *x, const double *y, size_t n, int *upper)
@@ -84,9 +85,13 @@ void rp_comm_points(const struct rd_run *run, rp_point_fn fn, void *ctx)
     char series[256];
     int found = 0;
     /* The metrics named QUANTITY_SIZE ("latency_8B", "bandwidth_1M", "message_rate_4K"). */
+    const json_t *metrics = json_object_get(run->rec, "metrics");
+    size_t nk;
+    const char **keys = metric_order_keys(metrics, &nk);  /* by message size, as everywhere */
     const char *key;
-    const json_t *m;
-    json_object_foreach(json_object_get(run->rec, "metrics"), key, m) {
+    for (size_t i = 0; i < nk; i++) {
+        key = keys[i];
+        const json_t *m = json_object_get(metrics, key);
         double size = rp_metric_size(key);
         const json_t *v = json_object_get(m, "value");
         if (size < 0 || !json_is_number(v))
@@ -100,6 +105,7 @@ void rp_comm_points(const struct rd_run *run, rp_point_fn fn, void *ctx)
         fn(ctx, series, size, json_number_value(v), unit ? unit : "");
         found = 1;
     }
+    free(keys);
     if (found)
         return;
     /* Otherwise per-size tables in results: arrays of objects with a size field. */
