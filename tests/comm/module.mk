@@ -3,4 +3,4 @@
 $(OBJ)/tests/comm/%.o: EXTRA_CFLAGS += -Ibenchmarks/comm
 $(eval $(call unit_test,comm/test_tournament,tests/comm/test_tournament.c benchmarks/comm/tournament.c))
 $(eval $(call unit_test,comm/test_slowpairs,tests/comm/test_slowpairs.c benchmarks/comm/slowpairs.c))
-$(eval $(call unit_test,comm/test_sizes,tests/comm/test_sizes.c $(filter-out %/comm_main.c,$(COMM_DRIVER_SRCS)),-lpthread))
+$(eval $(call unit_test,comm/test_sizes,tests/comm/test_sizes.c $(filter-out %/comm_main.c,$(COMM_DRIVER_SRCS)),-lpthread $(CRYPTO_LIBS)))
