@@ -2,7 +2,7 @@
  * tests/report/scale.t. Deterministic for a given seed.
  *
  *   gen-scale DIR [--nodes N] [--ranks-per-node R] [--seed S] [--run-id ID] [--spread PCT]
- *                 [--slow-node K]... [--factor F]
+ *                 [--slow-node K]... [--no-slow] [--factor F]
  *
  * The run (N nodes, default 6000, R ranks per node, default 4): per-node screening figures (single-
  * node STREAM on every node, as records, and screen/screen.json with the manifest's screen entry);
@@ -10,7 +10,8 @@
  * N x R ranks in the node-level form, made by the same code as exa-comm's (benchmarks/comm/
  * apnodes_json.c) from synthetic node-pair figures: latency 1.5 us and bandwidth 24 GB/s between
  * nodes, 0.4 us and 60 GB/s within, each node pair off by a normal --spread percent (default 2),
- * and the nodes of --slow-node (default N/3 and 2N/3) at a fifth of the bandwidth. --factor
+ * and the nodes of --slow-node (0-based; default N/3 and 2N/3, none with --no-slow) at a fifth of
+ * the bandwidth. --factor
  * scales the HPL and STREAM figures (for compare). */
 #include <math.h>
 #include <stdint.h>
@@ -73,11 +74,15 @@ static json_t *record(const char *bench, const char *test, int nodes, int first,
     return r;
 }
 
+/* A metric with 5 repetitions' samples 0.5% apart around v (compare needs samples to judge). */
 static void metric(json_t *rec, const char *name, const char *unit, int higher, double v)
 {
-    json_object_set_new(json_object_get(rec, "metrics"), name, json_pack("{s:f, s:s, s:s, s:[f]}", "value", v, "unit",
+    json_t *s = json_array();
+    for (int i = 0; i < 5; i++)
+        json_array_append_new(s, json_real(v * (1 + 0.005 * gauss())));
+    json_object_set_new(json_object_get(rec, "metrics"), name, json_pack("{s:f, s:s, s:s, s:o}", "value", v, "unit",
                                                                          unit, "direction", higher ? "higher" : "lower",
-                                                                         "samples", v));
+                                                                         "samples", s));
 }
 
 static void emit(json_t *rec, const char *bench, const char *test, int nodes, int ranks, json_t *params)
@@ -236,6 +241,7 @@ static void screening(json_t *manifest)
 
 int main(int argc, char **argv)
 {
+    int no_slow = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 #define OPT(name) (!strcmp(a, name) && v && (i++, 1))
@@ -246,6 +252,7 @@ int main(int argc, char **argv)
         else if (OPT("--spread")) o.spread = atof(v) / 100;
         else if (OPT("--factor")) o.factor = atof(v);
         else if (OPT("--slow-node") && o.nslow < 16) o.slow[o.nslow++] = atoi(v);
+        else if (!strcmp(a, "--no-slow")) no_slow = 1;
         else if (a[0] != '-' && !o.dir) o.dir = a;
         else {
             fprintf(stderr, "gen-scale: bad argument '%s' (see the comment at the top of gen_scale.c)\n", a);
@@ -257,7 +264,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gen-scale DIR [--nodes N (2..100000)] [--ranks-per-node R] [--seed S] ...\n");
         return 2;
     }
-    if (!o.nslow) {
+    if (!o.nslow && !no_slow) {
         o.slow[o.nslow++] = o.N / 3;
         o.slow[o.nslow++] = 2 * o.N / 3;
     }
