@@ -272,7 +272,7 @@ static void pairs_hosts(const json_t *res, struct sbuf *h, struct sbuf *md)
     free(v);
 }
 
-/* The worst listed pairs (at most 20) with their ranks and hosts. */
+/* The worst listed pairs (at most 10 per figure) with their ranks and hosts. */
 static void pairs_worst(const json_t *res, struct sbuf *h, struct sbuf *md)
 {
     const json_t *list = json_object_get(res, "slow_pairs"), *e;
@@ -283,10 +283,11 @@ static void pairs_worst(const json_t *res, struct sbuf *h, struct sbuf *md)
     sb_add(h, "<table>\n<tr><th>Figure</th><th>Pair (rank host)</th><th>Class</th><th>Value</th><th>Median</th>"
               "<th>Worse by</th></tr>\n");
     sb_add(md, "| Figure | Pair (rank host) | Class | Value | Median | Worse by |\n|---|---|---|---|---|---|\n");
+    size_t shown[2] = {0, 0};
     json_array_foreach(list, i, e) {
-        if (i >= 20)
-            break;
         const char *fig = rd_jstr(e, "figure", ""), *unit = rd_jstr(e, "unit", "");
+        if (shown[strcmp(fig, "latency") != 0]++ >= 10)
+            continue; /* the worst 10 of each figure: noisy latency must not hide bandwidth */
         char pair[600];
         snprintf(pair, sizeof pair, "%lld %s %s %lld %s", (long long)json_integer_value(json_object_get(e, "a")),
                  rd_jstr(e, "host_a", "?"), strcmp(fig, "latency") ? "->" : "<->",
