@@ -274,6 +274,35 @@ static void report(struct comm_ctx *c, struct ap_data *d)
     free(name);
 }
 
+/* Every rank's row to rank 0: the float means always, the statistics for the dense form; then the
+ * latency figures of the lower rank (which led the ping-pong) both ways. */
+static void gather(struct comm_ctx *c, struct ap_data *d, const double *lat_row, const double *bw_row)
+{
+    int P = c->nranks;
+    float *row_f = malloc(2 * (size_t)P * sizeof *row_f);
+    if (!row_f)
+        exa_fatal(EXA_EXIT_FAILED, "out of memory");
+    for (int k = 0; k < P; k++) {
+        row_f[k] = (float)lat_row[(size_t)k * NST + ST_MEAN];
+        row_f[P + k] = (float)bw_row[(size_t)k * NST + ST_MEAN];
+    }
+    MPI_Gather(row_f, P, MPI_FLOAT, d->m[0], P, MPI_FLOAT, 0, c->comm);
+    MPI_Gather(row_f + P, P, MPI_FLOAT, d->m[1], P, MPI_FLOAT, 0, c->comm);
+    if (d->dense) {
+        MPI_Gather(lat_row, P * NST, MPI_DOUBLE, d->lat, P * NST, MPI_DOUBLE, 0, c->comm);
+        MPI_Gather(bw_row, P * NST, MPI_DOUBLE, d->bw, P * NST, MPI_DOUBLE, 0, c->comm);
+    }
+    free(row_f);
+    if (c->rank != 0)
+        return;
+    for (int i = 0; i < P; i++)
+        for (int j = 0; j < i; j++) {
+            d->m[0][(size_t)i * P + j] = d->m[0][(size_t)j * P + i];
+            if (d->dense)
+                memcpy(d->lat + ((size_t)i * P + j) * NST, d->lat + ((size_t)j * P + i) * NST, NST * sizeof *d->lat);
+        }
+}
+
 static int allpairs_run(struct comm_ctx *c, int argc, char **argv)
 {
     int P = c->nranks, me = c->rank, rounds = comm_tournament_rounds(P);
@@ -300,9 +329,6 @@ static int allpairs_run(struct comm_ctx *c, int argc, char **argv)
     int dense = c->opt.json_matrix == 1 || (c->opt.json_matrix < 0 && P <= 64);
     struct ap_data d = {.dense = dense, .lat_size = lat_size, .bw_size = bw_size, .lat_iters = lat_iters,
                         .bw_iters = bw_iters, .rounds = rounds};
-    float *row_f = malloc(2 * (size_t)P * sizeof *row_f);
-    if (!row_f)
-        exa_fatal(EXA_EXIT_FAILED, "out of memory");
     if (me == 0) {
         /* rank 0 holds 8 P^2 bytes of means (4.6 GB at 24,000 ranks); the 40 P^2 bytes of
          * per-pair statistics only for the dense form */
@@ -365,29 +391,13 @@ static int allpairs_run(struct comm_ctx *c, int argc, char **argv)
     comm_progress_set("gathering allpairs results", 0, COMM_PEER_ALL);
     MPI_Barrier(c->comm);
     double wall = MPI_Wtime() - t0;
-    for (int k = 0; k < P; k++) {
-        row_f[k] = (float)lat_row[(size_t)k * NST + ST_MEAN];
-        row_f[P + k] = (float)bw_row[(size_t)k * NST + ST_MEAN];
-    }
-    MPI_Gather(row_f, P, MPI_FLOAT, d.m[0], P, MPI_FLOAT, 0, c->comm);
-    MPI_Gather(row_f + P, P, MPI_FLOAT, d.m[1], P, MPI_FLOAT, 0, c->comm);
-    if (dense) {
-        MPI_Gather(lat_row, P * NST, MPI_DOUBLE, lat, P * NST, MPI_DOUBLE, 0, c->comm);
-        MPI_Gather(bw_row, P * NST, MPI_DOUBLE, bw, P * NST, MPI_DOUBLE, 0, c->comm);
-    }
+    d.lat = lat;
+    d.bw = bw;
+    d.wall = wall;
+    gather(c, &d, lat_row, bw_row);
     long errors = 0;
     MPI_Allreduce(&c->errors, &errors, 1, MPI_LONG, MPI_SUM, c->comm);
     if (me == 0) {
-        /* only the lower rank of a pair led the ping-pong: use its figures both ways */
-        for (int i = 0; i < P; i++)
-            for (int j = 0; j < i; j++) {
-                d.m[0][(size_t)i * P + j] = d.m[0][(size_t)j * P + i];
-                if (dense)
-                    memcpy(lat + ((size_t)i * P + j) * NST, lat + ((size_t)j * P + i) * NST, NST * sizeof *lat);
-            }
-        d.lat = lat;
-        d.bw = bw;
-        d.wall = wall;
         report(c, &d);
         if (c->opt.validate)
             json_object_set_new(exa_record_results(c->rec), "errors", json_integer(errors));
@@ -402,7 +412,6 @@ static int allpairs_run(struct comm_ctx *c, int argc, char **argv)
     free(bw);
     free(d.m[0]);
     free(d.m[1]);
-    free(row_f);
     free(tmp);
     return comm_record_finish(c, argc, argv, errors);
 }
