@@ -2,7 +2,7 @@
  * tests/report/scale.t. Deterministic for a given seed.
  *
  *   gen-scale DIR [--nodes N] [--ranks-per-node R] [--seed S] [--run-id ID] [--spread PCT]
- *                 [--slow-node K]... [--no-slow] [--factor F]
+ *                 [--slow-node K]... [--no-slow] [--factor F] [--rank-level]
  *
  * The run (N nodes, default 6000, R ranks per node, default 4): per-node screening figures (single-
  * node STREAM on every node, as records, and screen/screen.json with the manifest's screen entry);
@@ -12,13 +12,16 @@
  * nodes, 0.4 us and 60 GB/s within, each node pair off by a normal --spread percent (default 2),
  * and the nodes of --slow-node (0-based; default N/3 and 2N/3, none with --no-slow) at a fifth of
  * the bandwidth. --factor
- * scales the HPL and STREAM figures (for compare). */
+ * scales the HPL and STREAM figures (for compare). --rank-level makes the P x P rank matrices
+ * instead (8 P^2 bytes: 4.6 GB at 24,000 ranks) and reduces them with exa-comm's ap_reduce, timing
+ * it: rank 0's work after a sweep. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -40,9 +43,9 @@ static double gauss(void) /* about N(0, 1): the sum of 4 uniforms, scaled */
 
 static struct {
     const char *dir, *run_id;
-    int N, R, nslow, slow[16];
+    int N, R, nslow, slow[16], rank_level;
     double spread, factor;
-} o = {NULL, "scale", 6000, 4, 0, {0}, 0.02, 1.0};
+} o = {NULL, "scale", 6000, 4, 0, {0}, 0, 0.02, 1.0};
 
 static char (*names)[16];
 static json_t *runs;
@@ -150,7 +153,8 @@ static void synth_nodes(struct ap_nodes *a)
     a->median[AP_LAT][COMM_INTER] = 1.5;
     a->median[AP_BW][COMM_INTER] = 24;
     long per_slow = 2L * o.R * (long)(P - (size_t)o.R); /* both directions */
-    a->total_slow[AP_BW] = per_slow * o.nslow;
+    /* every slow node's pairs, those between two slow nodes once */
+    a->total_slow[AP_BW] = per_slow * o.nslow - 2L * o.R * o.R * (long)(o.nslow * (o.nslow - 1) / 2);
     a->slow = calloc(AP_KEEP_SLOW, sizeof *a->slow);
     for (size_t n = 0; n < N; n++) {
         struct ap_node *d = &a->node[n];
@@ -173,11 +177,52 @@ static void synth_nodes(struct ap_nodes *a)
         }
 }
 
+/* --rank-level: the P x P rank matrices (each rank pair its node pair's figure, off by a further
+ * 1%), reduced by exa-comm's own ap_reduce: rank 0's work at this size, timed on stderr. */
+static void reduce_ranks(struct ap_nodes *a)
+{
+    size_t N = (size_t)o.N, R = (size_t)o.R, P = N * R;
+    struct ap_nodes nodes;
+    synth_nodes(&nodes);
+    float *m[2] = {malloc(P * P * sizeof(float)), malloc(P * P * sizeof(float))};
+    int *rank_node = malloc(P * sizeof *rank_node);
+    if (!m[0] || !m[1] || !rank_node) {
+        fprintf(stderr, "gen-scale: out of memory for the %zu x %zu rank matrices\n", P, P);
+        exit(1);
+    }
+    for (size_t i = 0; i < P; i++) {
+        rank_node[i] = (int)(i / R);
+        for (size_t j = 0; j < P; j++)
+            for (int f = 0; f < 2; f++)
+                m[f][i * P + j] = i == j ? NAN : nodes.pair[f][(i / R) * N + j / R] * (float)(1 + 0.01 * gauss());
+    }
+    for (size_t i = 0; i < P; i++) /* latency is symmetric */
+        for (size_t j = 0; j < i; j++)
+            m[AP_LAT][i * P + j] = m[AP_LAT][j * P + i];
+    ap_nodes_free(&nodes);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct ap_input in = {(int)P, (int)N, rank_node, {m[0], m[1]}, 0.2};
+    if (ap_reduce(&in, AP_KEEP_SLOW, a)) {
+        fprintf(stderr, "gen-scale: ap_reduce failed\n");
+        exit(1);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "gen-scale: ap_reduce of %zu ranks on %zu nodes: %.2f s\n", P, N,
+            (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+    free(m[0]);
+    free(m[1]);
+    free(rank_node);
+}
+
 static void allpairs(void)
 {
     int P = o.N * o.R;
     struct ap_nodes a;
-    synth_nodes(&a);
+    if (o.rank_level)
+        reduce_ranks(&a);
+    else
+        synth_nodes(&a);
     const char **nm = malloc((size_t)o.N * sizeof *nm);
     for (int n = 0; n < o.N; n++)
         nm[n] = names[n];
@@ -253,6 +298,7 @@ int main(int argc, char **argv)
         else if (OPT("--factor")) o.factor = atof(v);
         else if (OPT("--slow-node") && o.nslow < 16) o.slow[o.nslow++] = atoi(v);
         else if (!strcmp(a, "--no-slow")) no_slow = 1;
+        else if (!strcmp(a, "--rank-level")) o.rank_level = 1;
         else if (a[0] != '-' && !o.dir) o.dir = a;
         else {
             fprintf(stderr, "gen-scale: bad argument '%s' (see the comment at the top of gen_scale.c)\n", a);
