@@ -12,19 +12,54 @@
 #define NBINS 4096
 #define SELECT_CAP ((size_t)1 << 20)
 
-static int cmp_float(const void *a, const void *b)
+/* The k-th smallest of n floats (no NaN), reordering v so that v[0..k) are not above it: a
+ * quickselect, O(n) on average; sorting every node's 200,000 figures made the reduction of 4,000
+ * ranks take 30 s. */
+static float select_f(float *v, size_t n, size_t k)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        /* median of three as the pivot, moved to hi */
+        if (v[mid] < v[lo]) { float t = v[mid]; v[mid] = v[lo]; v[lo] = t; }
+        if (v[hi] < v[lo]) { float t = v[hi]; v[hi] = v[lo]; v[lo] = t; }
+        if (v[mid] < v[hi]) { float t = v[mid]; v[mid] = v[hi]; v[hi] = t; }
+        float pivot = v[hi];
+        size_t i = lo;
+        for (size_t j = lo; j < hi; j++)
+            if (v[j] < pivot) {
+                float t = v[i]; v[i] = v[j]; v[j] = t;
+                i++;
+            }
+        float t = v[i]; v[i] = v[hi]; v[hi] = t;
+        /* equal values: step over the run of the pivot's equals so that ties do not go quadratic */
+        size_t e = i;
+        for (size_t j = i + 1; j <= hi; j++)
+            if (v[j] == pivot) {
+                t = v[++e]; v[e] = v[j]; v[j] = t;
+            }
+        if (k < i)
+            hi = i - 1;
+        else if (k > e)
+            lo = e + 1;
+        else
+            return pivot;
+    }
+    return v[k];
 }
 
-/* Median of n floats (reordered); NaN when n == 0. */
+/* Median of n floats (no NaN; reordered); NaN when n == 0. */
 static float median_f(float *v, size_t n)
 {
     if (n == 0)
         return NAN;
-    qsort(v, n, sizeof *v, cmp_float);
-    return n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
+    float hi = select_f(v, n, n / 2);
+    if (n % 2)
+        return hi;
+    float lo = v[0]; /* the largest of v[0 .. n/2), all not above hi */
+    for (size_t i = 1; i < n / 2; i++)
+        lo = v[i] > lo ? v[i] : lo;
+    return 0.5f * (lo + hi);
 }
 
 /* The k-th smallest (0-based) of the kept values in [lo, hi], of which there are `in`. */
@@ -50,8 +85,7 @@ static double select_kth(size_t n, float (*get)(const void *, size_t), const voi
                 if (v >= lo && v <= hi)
                     buf[m++] = v;
             }
-            qsort(buf, m, sizeof *buf, cmp_float);
-            r = k < m ? buf[k] : NAN;
+            r = k < m ? select_f(buf, m, k) : NAN;
             break;
         }
         /* narrow [lo, hi] to the bin holding the k-th value: bins are monotone in v, so a bin's

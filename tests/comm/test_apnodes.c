@@ -55,6 +55,8 @@ static void test_select_median(void **state)
         v[3] = NAN;
         v[10] = 1e30f; /* one far outlier: linear bins put nearly everything in bin 0 */
         assert_true(fabs(ap_select_median(m, arr_get, v, 16) - sorted_median(v, m)) < 1e-9);
+        /* a cap above the count: one quickselect over all of them (ties in rounds 2-3) */
+        assert_true(fabs(ap_select_median(m, arr_get, v, 1 << 20) - sorted_median(v, m)) < 1e-9);
     }
     float same[5] = {2, 2, 2, 2, 2};
     assert_true(ap_select_median(5, arr_get, same, 16) == 2.0);
