@@ -35,8 +35,9 @@ static void usage(void)
            "  untrusted          with --trust: not signed, or signed by a key not in the trust files\n\n"
            "Ties share a rank (1, 1, 3) and are listed by system name.\n\n"
            "Options:\n"
-           "      --by KEY       rmax (default), triad (STREAM Triad per node), latency (small-message,\n"
-           "                     lowest first) or bandwidth (large-message)\n"
+           "      --by KEY       rmax (default), mxp (HPL-MxP's FP64-equivalent rate), triad (STREAM\n"
+           "                     Triad per node), latency (small-message, lowest first) or bandwidth\n"
+           "                     (large-message)\n"
            "      --csv          CSV instead of the text table\n"
            "      --html         a self-contained HTML page instead of the text table\n"
            "  -o, --output FILE  write the table to FILE instead of stdout\n"
@@ -240,8 +241,10 @@ int cmd_rank(int argc, char **argv)
         field = "latency_us", label = "Latency", unit = "us";
     else if (!strcmp(by, "bandwidth"))
         field = "bandwidth_gbs", label = "Bandwidth", unit = "GB/s";
+    else if (!strcmp(by, "mxp"))
+        field = "hpl_mxp_gflops", label = "HPL-MxP", unit = "Gflop/s";
     else
-        exa_usage_error("--by '%s': expected rmax, triad, latency or bandwidth", by);
+        exa_usage_error("--by '%s': expected rmax, mxp, triad, latency or bandwidth", by);
     lower_first = !strcmp(by, "latency");
     if (optind >= argc)
         exa_usage_error("rank: expected one or more submission files");

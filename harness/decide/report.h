@@ -77,6 +77,9 @@ struct rp_summary {
     double power_w;
     double dgemm_peak;    /* calibrated dgemm x cores of the Rmax run (a measurement, not Rpeak); NaN */
     double efficiency_dgemm; /* rmax / dgemm_peak */
+    double mxp_gflops;    /* HPL-MxP: best valid, compliant FP64-equivalent rate; NaN when none */
+    long mxp_n;           /* N of that run */
+    const char *mxp_precision;
 };
 void rp_summarize(const struct rd_set *set, struct rp_summary *sum);
 /* results.rpeak of a run's record, read from its file (rd_load leaves "results" out): a new

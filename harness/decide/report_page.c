@@ -112,6 +112,12 @@ static size_t summary_rows(const struct rd_set *set, const struct rp_summary *s,
     else
         snprintf(rows[n].value, sizeof rows[n].value, "-");
     n++;
+    if (!isnan(s->mxp_gflops)) {  /* only where the run has HPL-MxP: other reports stay as they were */
+        rows[n] = (struct summary_row){"HPL-MxP", "", "best valid, compliant exa-mxp run: FP64-equivalent rate"};
+        snprintf(rows[n].value, sizeof rows[n].value, "%s Gflop/s at N=%ld (%s)", rp_num(s->mxp_gflops, nb),
+                 s->mxp_n, s->mxp_precision ? s->mxp_precision : "?");
+        n++;
+    }
     rows[n] = (struct summary_row){"STREAM Triad per node", "", "best valid STREAM run, divided by its nodes"};
     if (isnan(s->triad_per_node))
         snprintf(rows[n].value, sizeof rows[n].value, "-");

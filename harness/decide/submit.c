@@ -199,6 +199,8 @@ static void fill_summary(json_t *summary, const json_t *system, const struct rd_
     rd_jfree(blas_dump);
     json_object_set_new(summary, "date", json_string(jstr(top->rec, "started", set->created)));
     json_object_set_new(summary, "stream_triad_per_node_gbs", NUM(s->triad_per_node));
+    json_object_set_new(summary, "hpl_mxp_gflops", NUM(s->mxp_gflops));
+    json_object_set_new(summary, "hpl_mxp_n", isnan(s->mxp_gflops) ? json_null() : json_integer(s->mxp_n));
     json_object_set_new(summary, "latency_us", NUM(s->latency_us));
     json_object_set_new(summary, "latency_size_bytes", isnan(s->latency_us) ? json_null() : json_real(s->latency_size));
     json_object_set_new(summary, "bandwidth_gbs", NUM(s->bandwidth_gbs));

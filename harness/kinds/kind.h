@@ -102,7 +102,7 @@ struct kind {
     /* What the summary, submit and rank take from it: the Rmax kind's best headline is Rmax (and
      * its failed runs block a submission), the memory kind's is Triad per node, the network
      * kind's message-size sweeps give small-message latency and large-message bandwidth. */
-    enum kind_role { KIND_ROLE_NONE, KIND_ROLE_RMAX, KIND_ROLE_MEMORY, KIND_ROLE_NETWORK } role;
+    enum kind_role { KIND_ROLE_NONE, KIND_ROLE_RMAX, KIND_ROLE_MEMORY, KIND_ROLE_NETWORK, KIND_ROLE_MXP } role;
     const char *const *plots;           /* report_plot.c's figures that take its runs (NULL-ended) */
     const struct kind_tolerance *tolerances; /* compare's defaults ({NULL} ended); NULL: global */
 

@@ -214,7 +214,7 @@ const struct kind kind_mxp = {
     .memory_per_node = mxp_memory,
     .duration_estimate = mxp_duration,
     .headline_metric = "gflops",
-    .role = KIND_ROLE_NONE,
+    .role = KIND_ROLE_MXP,
     .plots = mxp_plots,
     .tolerances = mxp_tolerances,
 };
