@@ -40,7 +40,7 @@ expect_exit 0 "report of the run" "$EXA" report "$run" -o "$T/rep"
 check "report has an mxp section with its figures" grep -q "^## mxp" "$T/rep/report.md"
 check "report lists factor_gflops and iterations" grep -q "factor_gflops (Gflop/s).*iterations (count)" "$T/rep/report.md"
 expect_exit 0 "compare of the run with itself" "$EXA" compare "$run" "$run"
-check "report summary: the HPL-MxP figure beside Rmax" grep -qE "^\| HPL-MxP \| [0-9.]+ Gflop/s at N=600 \(fp32\)" "$T/rep/report.md"
+check "report summary: the HPL-MxP figure beside Rmax" grep -qE "^\| HPL-MxP \| [0-9.]+ Gflop/s at N=(400|600) \(fp32\)" "$T/rep/report.md"
 
 # submit carries the HPL-MxP figure beside Rmax; rank --by mxp ranks by it
 cat > "$T/sys.yaml" <<'YAML'
@@ -53,9 +53,12 @@ memory_per_node_gib: 8
 YAML
 expect_exit 0 "submit of the run" "$EXA" submit "$run" --system "$T/sys.yaml" -o "$T/sub.json"
 json_true "submission: hpl_mxp_gflops is the best mxp run's rate, at its N" "$T/sub.json" \
-    "r['summary']['hpl_mxp_gflops'] > 0 and r['summary']['hpl_mxp_n'] == 600 and r['summary']['rmax_gflops'] > 0"
+    "r['summary']['hpl_mxp_gflops'] > 0 and r['summary']['hpl_mxp_n'] in (400, 600) and r['summary']['rmax_gflops'] > 0"
 expect_exit 0 "rank --by mxp" "$EXA" rank --by mxp "$T/sub.json"
 output_has "rank names the figure" "HPL-MxP"
+check "forge: HPL-MxP raised 10% and re-sealed" "$TOOLS/report-forge" "$T/sub.json" "$T/forged.json" --mxp-inflate
+expect_exit 1 "rank refuses the forged HPL-MxP figure" "$EXA" rank --by mxp "$T/forged.json"
+output_has "says the records do not show it" "HPL-MxP .* Gflop/s is not what its exa-mxp records show"
 
 sed 's/precision: fp32/precision: fp8/' "$T/mxp.yaml" > "$T/bad.yaml"
 expect_exit 2 "unknown precision in the suite" "$EXA" plan "$T/bad.yaml"
