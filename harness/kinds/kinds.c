@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct kind kind_hpl, kind_stream, kind_comm;
+extern const struct kind kind_hpl, kind_stream, kind_comm, kind_mxp;
 
 /* Built-in kinds first, then room for those that tests register. */
-static const struct kind *table[16] = {&kind_hpl, &kind_stream, &kind_comm, NULL};
+static const struct kind *table[16] = {&kind_hpl, &kind_stream, &kind_comm, &kind_mxp, NULL};
 
 const struct kind *const *kind_all(void) { return table; }
 
