@@ -279,8 +279,9 @@ static int run_session(struct session *S, const char *out, int dry_run)
     S->total = json_array_size(json_object_get(S->manifest, "runs"));
     if (!dry_run)
         fprintf(stderr, "exabench: run %s: %zu runs, results in %s\n", S->run_id, S->total, S->dir);
-    if (execute(S, dry_run) != 0)
-        return EXA_EXIT_FAILED;
+    int xrc = execute(S, dry_run);
+    if (xrc != 0)
+        return xrc == -2 ? EXA_EXIT_USAGE : EXA_EXIT_FAILED;
     if (dry_run)
         return EXA_EXIT_OK;
     int rc = print_summary(S);
