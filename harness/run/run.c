@@ -20,6 +20,7 @@
 #include "launch.h"
 #include "manifest.h"
 #include "executor.h"
+#include "guard.h"
 #include "proc.h"
 #include "screen.h"
 #include "suite.h"
@@ -309,8 +310,14 @@ int cmd_run(int argc, char **argv)
     memset(&S, 0, sizeof S);
     S.tty = isatty(2);
     proc_install_signal_handlers();
-    int rc = resume ? resume_session(&o, &S) : new_session(&o, &S);
+    int rc = !dry_run && !resume ? guard_check_clear(NULL) : 0;
+    if (rc == 0)
+        rc = resume ? resume_session(&o, &S) : new_session(&o, &S);
     strlist_free(&only);
+    if (rc == 0 && !dry_run)
+        rc = guard_session_start(&S, resume != NULL);
+    if (rc == 0 && !dry_run && resume && guard_reset_failed(&S) > 0)
+        session_save(&S);
     if (rc == 0)
         rc = run_session(&S, out, dry_run);
     json_decref(S.manifest);
