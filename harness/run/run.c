@@ -102,6 +102,8 @@ static int print_summary(struct session *S)
             snprintf(extra, sizeof extra, " (signal %lld)", (long long)json_integer_value(json_object_get(r, "signal")));
         else if (json_is_integer(json_object_get(r, "exit_code")) && json_integer_value(json_object_get(r, "exit_code")))
             snprintf(extra, sizeof extra, " (exit %lld)", (long long)json_integer_value(json_object_get(r, "exit_code")));
+        if (json_is_true(json_object_get(r, "foreign_load")))
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " [foreign load]");
         printf("%-4lld  %-40s  %-19s  %9s%s\n", (long long)json_integer_value(json_object_get(r, "index")),
                json_string_value(json_object_get(r, "id")), st, t, extra);
     }
