@@ -76,13 +76,16 @@ static int folder_busy(const char *dir)
 
 /* Processes of exabench runs whose harness is gone: tagged (EXA_RUN_TAG), with an attempt file in
  * a run folder (one with a manifest) that no harness holds. own: this session's folder, whose
- * processes count whatever its lock says. Returns how many (pids in out, at most cap). */
-static int gone_sessions(const char *own, pid_t *out, size_t cap)
+ * processes count whatever its lock says. Those of run folders under parent (the results folder
+ * of this session) go to here[] (*nhere), the others to elsewhere[] (*nelse), at most cap each. */
+static void gone_sessions(const char *own, const char *parent, pid_t *here, int *nhere, pid_t *elsewhere,
+                          int *nelse, size_t cap)
 {
     pid_t *all = calloc(GUARD_MAX_PIDS, sizeof *all);
-    int n = all ? proctrack_list(NULL, NULL, all, GUARD_MAX_PIDS) : -1, count = 0;
+    int n = all ? proctrack_list(NULL, NULL, all, GUARD_MAX_PIDS) : -1;
+    *nhere = *nelse = 0;
     for (int i = 0; i < n && i < GUARD_MAX_PIDS; i++) {
-        char file[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], man[PATH_MAX + 32];
+        char file[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], man[PATH_MAX + 32], up[PATH_MAX];
         struct stat st;
         if (pid_env(all[i], "EXA_ATTEMPT_FILE", file, sizeof file) != 0 || !*file)
             continue;
@@ -94,12 +97,15 @@ static int gone_sessions(const char *own, pid_t *out, size_t cap)
         int mine = own && !strcmp(real, own);
         if (!mine && (stat(man, &st) != 0 || folder_busy(real)))
             continue;
-        if ((size_t)count < cap)
-            out[count] = all[i];
-        count++;
+        snprintf(up, sizeof up, "%s", real);
+        int same = mine || (parent && !strcmp(dirname(up), parent));
+        pid_t *out = same ? here : elsewhere;
+        int *count = same ? nhere : nelse;
+        if ((size_t)*count < cap)
+            out[*count] = all[i];
+        (*count)++;
     }
     free(all);
-    return count;
 }
 
 static void print_pids(const pid_t *pids, int n, size_t cap)
@@ -228,21 +234,33 @@ int guard_session_start(struct session *S, int resume)
             abandon_live(S, why);
         session_save(S);
     }
-    return guard_check_clear(S->dir);
+    char up[PATH_MAX];
+    snprintf(up, sizeof up, "%s", S->dir);
+    return guard_check_clear(S->dir, dirname(up));
 }
 
-int guard_check_clear(const char *own_dir)
+int guard_check_clear(const char *own_dir, const char *results)
 {
-    pid_t *pids = calloc(GUARD_MAX_PIDS, sizeof *pids);
-    int n = gone_sessions(own_dir, pids, GUARD_MAX_PIDS);
-    if (n > 0) {
-        fprintf(stderr, "exabench: error: %d process%s of an earlier exabench run still live (its harness is gone); "
-                        "they would be measured beside this run:\n", n, n > 1 ? "es" : "");
-        print_pids(pids, n, GUARD_MAX_PIDS);
+    char parent[PATH_MAX] = "";
+    if (results && !realpath(results, parent))
+        snprintf(parent, sizeof parent, "%s", results);
+    pid_t *here = calloc(GUARD_MAX_PIDS, sizeof *here), *other = calloc(GUARD_MAX_PIDS, sizeof *other);
+    int nh = 0, no = 0;
+    if (here && other)
+        gone_sessions(own_dir, *parent ? parent : NULL, here, &nh, other, &no, GUARD_MAX_PIDS);
+    if (nh > 0) {
+        fprintf(stderr, "exabench: error: %d process%s of an earlier run in %s still live (its harness is gone); "
+                        "they would be measured beside this run:\n", nh, nh > 1 ? "es" : "", parent);
+        print_pids(here, nh, GUARD_MAX_PIDS);
         fprintf(stderr, "exabench: stop them ('exabench run --resume FOLDER' of their run does) and try again\n");
+    } else if (no > 0) {
+        fprintf(stderr, "exabench: warning: %d process%s of an exabench run elsewhere still live (its harness is "
+                        "gone); runs they slow down are flagged 'foreign load':\n", no, no > 1 ? "es" : "");
+        print_pids(other, no, GUARD_MAX_PIDS);
     }
-    free(pids);
-    return n > 0 ? EXA_EXIT_FAILED : 0;
+    free(here);
+    free(other);
+    return nh > 0 ? EXA_EXIT_FAILED : 0;
 }
 
 /* ---- one attempt ------------------------------------------------------------------------------ */
@@ -359,8 +377,15 @@ int guard_reset_failed(struct session *S)
         const char *rec = jstr(r, "record");
         char abs[PATH_MAX + 256];
         snprintf(abs, sizeof abs, "%s/%s", S->dir, rec ? rec : "");
-        if (rec && access(abs, F_OK) == 0)
+        if (rec && access(abs, F_OK) == 0) {
             run_fresh_record(S, r, rec);   /* the rerun writes a new record, the old one is kept */
+        } else {
+            /* no record (nulled when the run ended without one): the name its command writes */
+            json_t *cmd = json_object_get(r, "command");
+            for (size_t k = 0; k + 1 < json_array_size(cmd); k++)
+                if (!strcmp(json_string_value(json_array_get(cmd, k)) ?: "", "--json"))
+                    json_object_set(r, "record", json_array_get(cmd, k + 1));
+        }
         for (const char *const *k = kept; *k; k++)
             if (strcmp(*k, "record"))
                 json_object_del(r, *k);

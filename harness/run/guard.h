@@ -5,8 +5,9 @@
  *
  *   guard_session_start   at the start of `exabench run` (not --dry-run): locks the run folder
  *                         (one harness per folder), with --resume sweeps what an earlier session of
- *                         the folder left running, then refuses to go on while processes of any
- *                         other exabench run whose harness is gone still live (naming them).
+ *                         the folder left running, then refuses to go on while processes of
+ *                         another run of the same results folder whose harness is gone live
+ *                         (naming them; those of runs elsewhere are named in a warning).
  *   guard_attempt_begin   before a run's launch: an attempt file and a tracking tag for it, both
  *                         passed in the run's environment and kept in the manifest's run entry.
  *   guard_attempt_end     after the launch returned: the attempt marked finished or abandoned,
@@ -35,9 +36,11 @@ struct run_guard {
 /* 0 to go on; else the exit status (the reason printed). resume: the session resumes its folder. */
 int guard_session_start(struct session *S, int resume);
 
-/* Refuses (exit status, the processes named) while processes of an exabench run whose harness is
- * gone live; own_dir (may be NULL): this session's folder. 0 when there are none. */
-int guard_check_clear(const char *own_dir);
+/* Refuses (exit status, the processes named) while processes of an earlier run of the results
+ * folder `results` whose harness is gone live (own_dir, may be NULL: this session's folder, always
+ * counted); processes of such runs elsewhere are named in a warning (the load check flags the runs
+ * they disturb). 0 to go on. */
+int guard_check_clear(const char *own_dir, const char *results);
 
 /* Starts an attempt of run r: attempt file, tracking tag and cgroup; sets EXA_ATTEMPT_FILE and
  * EXA_RUN_TAG in env and "attempt", "proc_tag", "proc_cgroup" in r. 0, or -1 (reason printed). */

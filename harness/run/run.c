@@ -312,7 +312,7 @@ int cmd_run(int argc, char **argv)
     memset(&S, 0, sizeof S);
     S.tty = isatty(2);
     proc_install_signal_handlers();
-    int rc = !dry_run && !resume ? guard_check_clear(NULL) : 0;
+    int rc = !dry_run && !resume ? guard_check_clear(NULL, out) : 0;
     if (rc == 0)
         rc = resume ? resume_session(&o, &S) : new_session(&o, &S);
     strlist_free(&only);
