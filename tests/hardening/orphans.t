@@ -133,25 +133,37 @@ start_and_wait() {
 }
 
 # 1. kill -9 of the harness mid-run 1: the ranks go on under init (or a subreaper above us).
-# Open MPI ranks whose mpirun died go on or end on their own, at random (both seen here); they are
-# stopped first, and the scene is set up again (up to 3 times) until one outlives the harness.
+# Open MPI ranks whose mpirun died go on or end on their own, at random (both seen here; stopping
+# them does not help: each rank is a process group of its own, orphaned with a stopped member, so
+# the kernel sends it SIGHUP); the scene is set up again (up to 3 times) until one outlives it.
 for try in 1 2 3; do
     start_and_wait "$T/killh$try"
     sleep 1
-    kill -STOP "${RANKS[@]}" 2>/dev/null
     kill -9 "$H"; wait "$H" 2>/dev/null
-    sleep 0.5
+    sleep 0.3
     ALIVE=(); for p in "${RANKS[@]}"; do [ "$(alive_count "$p")" -eq 1 ] && ALIVE+=("$p"); done
     [ ${#ALIVE[@]} -ge 1 ] && break
     echo "# try $try: no rank outlived the harness; again"
 done
 [ ${#RANKS[@]} -eq 2 ]; ok $? "harness: run 1's two exa-hpl ranks carried the attempt's tag (${RANKS[*]})"
-[ ${#ALIVE[@]} -ge 1 ]; ok $? "harness: ranks outlive kill -9 of the harness (the bug's setting): ${ALIVE[*]}"
 D=$(dirname "$M")
 OLDTOK=$(runs_json "$M" 0 "r['attempt']")
-expect_exit 1 "a new run in the same results folder refuses to start beside them" "$EXA" run "$T/hpl2.yaml" --out "$T/killh$try"
-output_has "it names the processes and their run" "pid ${ALIVE[0]:-none} exa-hpl \\(run "
-[ "$(ls "$T/killh$try" | grep -vc latest)" -eq 1 ]; ok $? "no run folder was made for the refused run"
+if [ ${#ALIVE[@]} -ge 1 ]; then
+    ok 0 "harness: ranks outlive kill -9 of the harness (the bug's setting): ${ALIVE[*]}"
+    "$EXA" run "$T/hpl2.yaml" --out "$T/killh$try" >"$T/last.out" 2>&1; rc=$?
+    if [ $rc -eq 0 ] && [ "$(alive_count "${ALIVE[@]}")" -eq 0 ]; then
+        skip_test "the orphans ended by themselves before the new run looked"
+        skip_test "(same)"; skip_test "(same)"
+    else
+        [ $rc -eq 1 ]; ok $? "a new run in the same results folder refuses to start beside them (exit $rc)"
+        output_has "it names the processes and their run" "pid [0-9]+ exa-hpl \\(run $(basename "$D"):"
+        [ "$(ls "$T/killh$try" | grep -vc latest)" -eq 1 ]; ok $? "no run folder was made for the refused run"
+    fi
+else
+    skip_test "Open MPI ended the orphaned ranks itself in 3 tries: nothing to refuse or sweep"
+    skip_test "(same)"; skip_test "(same)"; skip_test "(same)"
+fi
+before=$(alive_count "${RANKS[@]}")
 t0=$(date +%s.%N)
 "$EXA" run --resume "$D" >"$T/resume.out" 2>&1 &
 R=$!
@@ -164,13 +176,19 @@ wait $R; rc=$?
 [ $rc -eq 0 ]; ok $? "--resume finishes both runs, exit 0 (got $rc)"
 [ -n "$gone_at" ] && python3 -c "import sys; sys.exit(0 if $gone_at - $t0 < 5 else 1)"
 ok $? "no exa-hpl of the old attempt left within 5 s of --resume ($(python3 -c "print(round(${gone_at:-999} - $t0, 2))") s)"
-grep -q 'stopped [0-9]* leftover process' "$T/resume.out"; ok $? "--resume says it stopped the leftovers"
-python3 - "$T/resume.out" <<'PY2'
+if grep -q 'stopped [0-9]* leftover process' "$T/resume.out"; then
+    ok 0 "--resume says it stopped the leftovers"
+    python3 - "$T/resume.out" <<'PY2'
 import sys
 t = open(sys.argv[1]).read()
 sys.exit(0 if t.index('leftover process') < t.index('started') else 1)
 PY2
-ok $? "the leftovers were stopped before the resumed run started (it was measured without them)"
+    ok $? "the leftovers were stopped before the resumed run started (it was measured without them)"
+elif [ "$before" -eq 0 ]; then
+    skip_test "the orphans had ended by themselves before --resume"; skip_test "(same)"
+else
+    ok 1 "--resume says it stopped the leftovers"; ok 1 "(and before the resumed run)"
+fi
 json_true "run 1 lists its abandoned attempt" "$D/manifest.json" "r['runs'][0]['abandoned_attempts'][0]['token'] == '$OLDTOK' and r['runs'][0]['abandoned_attempts'][0]['why'].startswith('harness gone')"
 grep -q '^abandoned: harness gone' "$D/attempts/$OLDTOK"; ok $? "the old attempt's file says abandoned"
 json_true "both runs valid, run 1 measured by a new attempt" "$D/manifest.json" "[x['status'] for x in r['runs']] == ['valid', 'valid'] and r['runs'][0]['attempt'] != '$OLDTOK'"
