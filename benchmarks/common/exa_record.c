@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "exa_attempt.h"
 #include "exa_cli.h"
 #include "exa_timer.h"
 
@@ -235,13 +236,25 @@ int exa_record_write(json_t *rec, const char *path, char err[EXA_ERR_LEN])
         bad = 1;
         saved = errno;
     }
+    /* Started by the harness: the record goes in place only while the harness still waits for this
+     * attempt; an orphan of a killed or timed-out run writes nothing (exa_attempt.h). The shared
+     * lock makes the check and the rename one step against the harness's marking. */
+    int lock = -1;
+    char why[512];
+    if (!bad && exa_attempt_commit_begin(&lock, why, sizeof why) != 1) {
+        unlink(tmp);
+        snprintf(err, EXA_ERR_LEN, "record '%s' not written: %s", path, why);
+        return -1;
+    }
     if (bad || rename(tmp, path) != 0) {
         if (!bad)
             saved = errno;
+        exa_attempt_commit_end(lock);
         unlink(tmp);
         snprintf(err, EXA_ERR_LEN, "cannot write the record '%s': %s", path, strerror(saved));
         return -1;
     }
+    exa_attempt_commit_end(lock);
     fsync_parent(path);
     return 0;
 }

@@ -147,7 +147,19 @@ static size_t summary_rows(const struct rd_set *set, const struct rp_summary *s,
         snprintf(rows[n].value, sizeof rows[n].value, "%s J, %s W", rp_num(s->energy_j, nb), rp_num(s->power_w, nb2));
         n++;
     }
-    (void)set;
+    /* Issue 14: runs measured while other processes used the machine (the harness's load check). */
+    size_t nforeign = 0, i;
+    const json_t *mr;
+    json_array_foreach(json_object_get(set->manifest, "runs"), i, mr)
+        nforeign += json_is_true(json_object_get(mr, "foreign_load"));
+    rows[n] = (struct summary_row){"Foreign load", "", "runs measured while other processes used the machine "
+                                                       "(manifest: foreign_load, machine_load)"};
+    if (nforeign)
+        snprintf(rows[n].value, sizeof rows[n].value, "FLAGGED: %zu of %zu runs", nforeign,
+                 json_array_size(json_object_get(set->manifest, "runs")));
+    else
+        snprintf(rows[n].value, sizeof rows[n].value, "none seen");
+    n++;
     return n;
 }
 

@@ -22,6 +22,7 @@
 #include "proc.h"
 #include "sbuf.h"
 #include "session.h"
+#include "slurm_values.h"
 #include "suite.h"
 
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -52,9 +53,89 @@ static double run_timeout(json_t *r)
     return json_is_number(t) ? json_number_value(t) : 600;
 }
 
-static char *batch_script(struct session *S, json_t **runs, size_t n, int step, long nodes, const char *minutes)
+/* Text for a comment line of the script: control characters (a newline would end the comment and
+ * start a command) become '?'. */
+static const char *comment_text(const char *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", s ? s : "");
+    for (char *p = buf; *p; p++)
+        if ((unsigned char)*p < 32 || (unsigned char)*p == 127)
+            *p = '?';
+    return buf;
+}
+
+/* Adds "#SBATCH --opt=VALUE" with the value quoted for sbatch (slurm_values.h). -1: not writable. */
+static int sbatch_opt(struct sbuf *b, const char *opt, const char *value, int pattern_literal)
+{
+    char line[PATH_MAX * 2 + 64], err[512];
+    long n = slurm_sbatch_line(line, sizeof line, opt, value, pattern_literal, err, sizeof err);
+    if (n < 0 || (size_t)n >= sizeof line) {
+        fprintf(stderr, "exabench: error: %s\n", err);
+        return -1;
+    }
+    sb_add(b, line);
+    return 0;
+}
+
+/* Every word of the step's script that comes from the suite or the manifest (both are input: a
+ * resumed manifest may have been edited) checked against what Slurm accepts before anything is
+ * written; issue 14: a newline in launcher.partition became a command of the batch job. */
+static int check_step_values(struct session *S, const struct slurm_launcher_values *v, json_t *L)
+{
+    char err[512];
+    int bad = slurm_check_launcher(v, err, sizeof err) != 0;
+    json_t *sa = json_object_get(L, "sbatch_args");
+    for (size_t a = 0; !bad && a < json_array_size(sa); a++) {
+        const char *w = json_string_value(json_array_get(sa, a));
+        bad = !w || slurm_check_path("launcher.sbatch_args", w, err, sizeof err) != 0;
+        if (!w)
+            snprintf(err, sizeof err, "launcher.sbatch_args: element %zu is not a string", a + 1);
+    }
+    if (bad)
+        fprintf(stderr, "exabench: error: %s/manifest.json: %s\n", S->dir, err);
+    return bad ? -1 : 0;
+}
+
+/* The "#SBATCH" lines of a step's script. 0, or -1 (reason printed) when a value can not be
+ * written. */
+static int batch_header(struct session *S, struct sbuf *b, int step, long nodes, long rpn, long tpr,
+                        const char *minutes)
 {
     json_t *L = json_object_get(S->manifest, "launcher");
+    char job[512], out[PATH_MAX + 64], cm[300];
+    snprintf(job, sizeof job, "exabench-%s-step%d", S->run_id, step);
+    snprintf(out, sizeof out, "%s/slurm/step-%d.out", S->dir, step);
+    struct sbuf ex;
+    sb_init(&ex);
+    json_t *exl = json_object_get(S->manifest, "excluded_nodes");
+    for (size_t i = 0; i < json_array_size(exl); i++)
+        sb_printf(&ex, "%s%s", i ? "," : "", json_string_value(json_array_get(exl, i)) ?: "");
+    struct slurm_launcher_values v = {.partition = jstr(L, "partition"), .account = jstr(L, "account"),
+                                      .qos = jstr(L, "qos"), .time_limit = minutes, .job_name = job,
+                                      .output = out, .exclude = ex.len ? ex.s : NULL};
+    int rc = check_step_values(S, &v, L);
+    if (rc == 0) {
+        sb_printf(b, "#!/bin/bash\n# exabench batch script: run %s, scale step %d (%ld node%s).\n"
+                     "# Written by exabench %s; 'exabench run' submits it and collects the records.\n",
+                  comment_text(S->run_id, cm, sizeof cm), step, nodes, nodes == 1 ? "" : "s", exa_version());
+        rc = sbatch_opt(b, "job-name", job, 0);
+        sb_printf(b, "#SBATCH --nodes=%ld\n#SBATCH --ntasks-per-node=%ld\n#SBATCH --cpus-per-task=%ld\n", nodes,
+                  rpn, tpr);
+        rc |= sbatch_opt(b, "output", out, 1) | sbatch_opt(b, "time", minutes, 0);
+        const char *opt[] = {"partition", "account", "qos"};
+        for (int i = 0; i < 3; i++)
+            if (jstr(L, opt[i]))
+                rc |= sbatch_opt(b, opt[i], jstr(L, opt[i]), 0);
+        if (v.exclude)
+            rc |= sbatch_opt(b, "exclude", v.exclude, 0);
+    }
+    sb_free(&ex);
+    return rc ? -1 : 0;
+}
+
+/* The script of one scale step, or NULL (reason printed) when a value can not be written safely. */
+static char *batch_script(struct session *S, json_t **runs, size_t n, int step, long nodes, const char *minutes)
+{
     long rpn = 1, tpr = 1;
     for (size_t i = 0; i < n; i++) {
         json_t *sc = json_object_get(runs[i], "scale");
@@ -65,37 +146,30 @@ static char *batch_script(struct session *S, json_t **runs, size_t n, int step, 
     }
     struct sbuf b;
     sb_init(&b);
-    char w[PATH_MAX * 2];
-    sb_printf(&b, "#!/bin/bash\n# exabench batch script: run %s, scale step %d (%ld node%s, %zu run%s).\n"
-                  "# Written by exabench %s; 'exabench run' submits it and collects the records.\n",
-              S->run_id, step, nodes, nodes == 1 ? "" : "s", n, n == 1 ? "" : "s", exa_version());
-    sb_printf(&b, "#SBATCH --job-name=exabench-%s-step%d\n", S->run_id, step);
-    sb_printf(&b, "#SBATCH --nodes=%ld\n#SBATCH --ntasks-per-node=%ld\n#SBATCH --cpus-per-task=%ld\n", nodes, rpn, tpr);
-    sb_printf(&b, "#SBATCH --output=%s/slurm/step-%d.out\n", S->dir, step);
-    sb_printf(&b, "#SBATCH --time=%s\n", minutes);
-    const char *opt[] = {"partition", "account", "qos"};
-    for (int i = 0; i < 3; i++)
-        if (jstr(L, opt[i]))
-            sb_printf(&b, "#SBATCH --%s=%s\n", opt[i], jstr(L, opt[i]));
-    json_t *ex = json_object_get(S->manifest, "excluded_nodes");
-    if (json_array_size(ex)) {
-        sb_printf(&b, "#SBATCH --exclude=");
-        for (size_t i = 0; i < json_array_size(ex); i++)
-            sb_printf(&b, "%s%s", i ? "," : "", json_string_value(json_array_get(ex, i)));
-        sb_printf(&b, "\n");
+    char w[PATH_MAX * 2], cm[600], err[512];
+    if (batch_header(S, &b, step, nodes, rpn, tpr, minutes) != 0) {
+        sb_free(&b);
+        return NULL;
     }
     q(w, sizeof w, S->dir);
     sb_printf(&b, "\ncd %s || exit 1\nexport EXA_LAUNCHER=slurm\nstamp() { date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ; }\n", w);
     for (size_t i = 0; i < n; i++) {
         json_t *r = runs[i];
         const char *id = jstr(r, "id");
+        char cl[300];
         sb_printf(&b, "\n# [%lld/%zu] %s: %s\n(\n", (long long)json_integer_value(json_object_get(r, "index")),
-                  S->total, id, jstr(r, "label") ?: "");
+                  S->total, comment_text(id, cm, sizeof cm), comment_text(jstr(r, "label"), cl, sizeof cl));
         struct envlist env = {0};
         run_environment(S, r, &env);
         for (size_t k = 0; k < env.names.n; k++) {
             if (!strcmp(env.names.v[k], "EXA_LAUNCHER"))
                 continue;
+            if (slurm_check_env_name("env", env.names.v[k], err, sizeof err) != 0) {
+                fprintf(stderr, "exabench: error: %s/manifest.json: run %s: %s\n", S->dir, cm, err);
+                envlist_free(&env);
+                sb_free(&b);
+                return NULL;
+            }
             q(w, sizeof w, env.values.v[k]);
             sb_printf(&b, "export %s=%s\n", env.names.v[k], w);
         }
@@ -110,8 +184,10 @@ static char *batch_script(struct session *S, json_t **runs, size_t n, int step, 
         q(qr, sizeof qr, rc);
         char *cmd = shell_join(json_object_get(r, "command"));
         sb_printf(&b, "stamp > %s\n", qs);
+        char qi[1024];
+        q(qi, sizeof qi, id);
         sb_printf(&b, "printf '=== exabench: %%s in batch job %%s, started %%s\\n' %s \"$SLURM_JOB_ID\" \"$(stamp)\" >> %s\n",
-                  id, ql);
+                  qi, ql);
         sb_printf(&b, "timeout -s TERM -k %ld %ld %s >> %s 2>&1\n", (long)ceil(S->grace),
                   (long)ceil(run_timeout(r)), cmd, ql);
         sb_printf(&b, "echo \"$? $(stamp)\" > %s.tmp && mv %s.tmp %s\n)\n", qr, qr, qr);
@@ -381,6 +457,8 @@ static int submit_step(struct session *S, json_t **mine, size_t n, int step, lon
     else
         snprintf(minutes, sizeof minutes, "%ld", (long)ceil(seconds / 60));
     char *script = batch_script(S, mine, n, step, nodes, minutes);
+    if (!script)
+        return -2;
     snprintf(path, sizeof path, "%s/slurm/step-%d.sh", S->dir, step);
     struct strlist argv = {0};
     strlist_push(&argv, "sbatch");
@@ -448,7 +526,7 @@ static int sbatch_execute(struct session *S, int dry_run)
     snprintf(sdir, sizeof sdir, "%s/slurm", S->dir);
     if (!dry_run && nsteps)
         mkdir(sdir, 0755);
-    int step_base = (int)json_array_size(jobs_json), failed = 0;
+    int step_base = (int)json_array_size(jobs_json), failed = 0, bad_input = 0;
     for (size_t k = 0; k < nsteps && !failed; k++) {
         json_t **mine = calloc(json_array_size(runs) + 1, sizeof *mine);
         double seconds = 300;
@@ -456,6 +534,7 @@ static int sbatch_execute(struct session *S, int dry_run)
         int rc = n ? submit_step(S, mine, n, step_base + (int)k + 1, steps[k], seconds, dry_run, &jobs[nj]) : 0;
         nj += rc == 1;
         failed = rc < 0;
+        bad_input = rc == -2;
         free(mine);
     }
     free(steps);
@@ -464,7 +543,7 @@ static int sbatch_execute(struct session *S, int dry_run)
     if (!dry_run && proc_interrupted())
         fprintf(stderr, "exabench: the batch jobs go on; 'exabench run --resume %s' collects them\n", S->run_id);
     free(jobs);
-    return failed ? -1 : 0;
+    return bad_input ? -2 : failed ? -1 : 0;
 }
 
 const struct executor executor_sbatch = {"sbatch", sbatch_execute};

@@ -10,7 +10,8 @@ struct session;
 
 struct executor {
     const char *name;
-    /* Runs every pending run of S, or with dry_run prints what would run. 0, or -1 on failure. */
+    /* Runs every pending run of S, or with dry_run prints what would run. 0, -1 on failure, -2 when
+     * a value of the suite or manifest can not be used (bad input: exit 2). */
     int (*execute)(struct session *S, int dry_run);
 };
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "exa_timer.h"
+#include "proctrack.h"
 
 static volatile sig_atomic_t got_signal;
 
@@ -42,6 +43,9 @@ static pid_t start(const struct proc_spec *sp)
         return -1;
     if (pid == 0) {
         setpgid(0, 0);
+        /* Into the attempt's cgroup before anything else runs: every descendant stays in it. */
+        if (sp->track)
+            proctrack_child_enter(sp->track);
         /* If the harness dies, its run dies with it (resume then runs it again). */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
@@ -139,6 +143,14 @@ int proc_run_all(const struct proc_spec *specs, size_t n, struct proc_result *re
                 sl[i].killed = 1;
             }
         }
+        /* Orphans of the run re-parented to the harness (a subreaper): reaped, not left as zombies. */
+        pid_t keep[64];
+        size_t nkeep = 0;
+        for (size_t i = 0; i < n && nkeep < 64; i++)
+            if (!sl[i].done)
+                keep[nkeep++] = sl[i].pid;
+        if (left <= 64)
+            proctrack_reap(keep, nkeep);
         double now = exa_now();
         if (now - last_tick >= 1.0) {
             last_tick = now;

@@ -7,6 +7,8 @@
 
 #include "suite.h"
 
+struct proctrack;
+
 struct proc_result {
     int exited, exit_code;      /* normal exit and its status */
     int signaled, signal;       /* killed by a signal */
@@ -23,6 +25,7 @@ struct proc_spec {
     const char *log_path;       /* appended to; stdout and stderr both go there */
     double timeout;             /* seconds; <= 0: none */
     double grace;               /* seconds between SIGTERM and SIGKILL */
+    const struct proctrack *track; /* the attempt's cgroup, entered by the child before exec; NULL: none */
     void (*started)(void *arg, pid_t pgid);
     void (*tick)(void *arg, double elapsed);
     void *arg;

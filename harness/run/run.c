@@ -20,6 +20,7 @@
 #include "launch.h"
 #include "manifest.h"
 #include "executor.h"
+#include "guard.h"
 #include "proc.h"
 #include "screen.h"
 #include "suite.h"
@@ -101,6 +102,8 @@ static int print_summary(struct session *S)
             snprintf(extra, sizeof extra, " (signal %lld)", (long long)json_integer_value(json_object_get(r, "signal")));
         else if (json_is_integer(json_object_get(r, "exit_code")) && json_integer_value(json_object_get(r, "exit_code")))
             snprintf(extra, sizeof extra, " (exit %lld)", (long long)json_integer_value(json_object_get(r, "exit_code")));
+        if (json_is_true(json_object_get(r, "foreign_load")))
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " [foreign load]");
         printf("%-4lld  %-40s  %-19s  %9s%s\n", (long long)json_integer_value(json_object_get(r, "index")),
                json_string_value(json_object_get(r, "id")), st, t, extra);
     }
@@ -279,8 +282,9 @@ static int run_session(struct session *S, const char *out, int dry_run)
     S->total = json_array_size(json_object_get(S->manifest, "runs"));
     if (!dry_run)
         fprintf(stderr, "exabench: run %s: %zu runs, results in %s\n", S->run_id, S->total, S->dir);
-    if (execute(S, dry_run) != 0)
-        return EXA_EXIT_FAILED;
+    int xrc = execute(S, dry_run);
+    if (xrc != 0)
+        return xrc == -2 ? EXA_EXIT_USAGE : EXA_EXIT_FAILED;
     if (dry_run)
         return EXA_EXIT_OK;
     int rc = print_summary(S);
@@ -308,8 +312,14 @@ int cmd_run(int argc, char **argv)
     memset(&S, 0, sizeof S);
     S.tty = isatty(2);
     proc_install_signal_handlers();
-    int rc = resume ? resume_session(&o, &S) : new_session(&o, &S);
+    int rc = !dry_run && !resume ? guard_check_clear(NULL, out) : 0;
+    if (rc == 0)
+        rc = resume ? resume_session(&o, &S) : new_session(&o, &S);
     strlist_free(&only);
+    if (rc == 0 && !dry_run)
+        rc = guard_session_start(&S, resume != NULL);
+    if (rc == 0 && !dry_run && resume && guard_reset_failed(&S) > 0)
+        session_save(&S);
     if (rc == 0)
         rc = run_session(&S, out, dry_run);
     json_decref(S.manifest);

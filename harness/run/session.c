@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attempt.h"
 #include "exa_cli.h"
+#include "guard.h"
 #include "exa_record.h"
 #include "launch.h"
 #include "manifest.h"
@@ -120,6 +122,41 @@ static json_t *record_arg(json_t *r)
     return NULL;
 }
 
+void run_fresh_record(struct session *S, json_t *r, const char *rec)
+{
+    /* Never overwrite: the new attempt writes records/<id>.a<K>.json. */
+    const char *id = json_string_value(json_object_get(r, "id"));
+    char name[PATH_MAX], abs[PATH_MAX + 256];
+    for (int k = 2; k < 1000; k++) {
+        snprintf(name, sizeof name, "records/%s.a%d.json", id, k);
+        snprintf(abs, sizeof abs, "%s/%s", S->dir, name);
+        if (access(abs, F_OK) != 0)
+            break;
+    }
+    json_t *prev = json_object_get(r, "previous_records");
+    if (!json_is_array(prev)) {
+        prev = json_array();
+        json_object_set_new(r, "previous_records", prev);
+    }
+    json_array_append_new(prev, json_string(rec));
+    json_object_set_new(r, "record", json_string(name));
+    json_t *arg = record_arg(r);
+    if (arg)
+        json_string_set(arg, name);
+}
+
+/* Was the run's last attempt given up (marked abandoned, or still "live" with no harness)? */
+static int attempt_given_up(struct session *S, json_t *r)
+{
+    const char *tok = json_string_value(json_object_get(r, "attempt"));
+    if (!tok || strchr(tok, '/'))
+        return 0;
+    char path[PATH_MAX + 300];
+    snprintf(path, sizeof path, "%s/" ATTEMPT_DIR "/%s", S->dir, tok);
+    enum attempt_state st = attempt_state(path, NULL, 0);
+    return st == ATTEMPT_ABANDONED || st == ATTEMPT_LIVE;
+}
+
 int run_prepare_attempt(struct session *S, json_t *r)
 {
     char token[512];
@@ -142,6 +179,15 @@ int run_prepare_attempt(struct session *S, json_t *r)
     snprintf(abs, sizeof abs, "%s/%s", S->dir, rec);
     int valid = 0;
     int rc = record_check(abs, &valid, why, sizeof why);
+    if (rc == 0 && attempt_given_up(S, r)) {
+        /* The record of an attempt whose harness was gone (the sweep marked it abandoned): not
+         * accepted, whatever it says; it is kept aside and the run measured again, alone. */
+        json_object_set_new(r, "note", json_string("record of an abandoned attempt set aside on resume "
+                                                   "(its harness was gone before it noted the outcome); "
+                                                   "the run was measured again"));
+        run_fresh_record(S, r, rec);
+        return 0;
+    }
     if (rc == 0) {
         /* An earlier attempt finished writing its record but the harness was stopped before it
          * could note the outcome: keep that record, do not run again. */
@@ -156,26 +202,8 @@ int run_prepare_attempt(struct session *S, json_t *r)
         S->finished_now++;
         return 1;
     }
-    if (rc == -2) {
-        /* Never overwrite: the new attempt writes records/<id>.a<K>.json. */
-        const char *id = json_string_value(json_object_get(r, "id"));
-        char name[PATH_MAX];
-        for (int k = 2; k < 1000; k++) {
-            snprintf(name, sizeof name, "records/%s.a%d.json", id, k);
-            snprintf(abs, sizeof abs, "%s/%s", S->dir, name);
-            if (access(abs, F_OK) != 0)
-                break;
-        }
-        json_t *prev = json_object_get(r, "previous_records");
-        if (!json_is_array(prev)) {
-            prev = json_array();
-            json_object_set_new(r, "previous_records", prev);
-        }
-        json_array_append_new(prev, json_string(rec));
-        json_object_set_new(r, "record", json_string(name));
-        if (arg)
-            json_string_set(arg, name);
-    }
+    if (rc == -2)
+        run_fresh_record(S, r, rec);
     return 0;
 }
 
@@ -287,6 +315,14 @@ int session_run_each(struct session *S)
         json_object_set_new(r, "started", json_string(now));
         struct envlist env = {0};
         run_environment(S, r, &env);
+        struct run_guard g;
+        if (guard_attempt_begin(S, r, &g, &env) != 0) {
+            envlist_free(&env);
+            return -1;
+        }
+        if (!strcmp(json_string_value(json_object_get(json_object_get(S->manifest, "launcher"), "type")) ?: "local",
+                    "local"))
+            guard_load_sample(S, r, &env);
         struct strlist argvl = {0};
         size_t k;
         json_t *w;
@@ -310,7 +346,8 @@ int session_run_each(struct session *S)
         if (json_is_integer(json_object_get(r, "timeout_s")))
             timeout = (double)json_integer_value(json_object_get(r, "timeout_s"));
         struct proc_spec spec = {.argv = argv, .env = &env, .cwd = S->dir, .log_path = log,
-                                 .timeout = timeout, .grace = S->grace, .started = on_started,
+                                 .timeout = timeout, .grace = S->grace, .track = g.tracked ? &g.pt : NULL,
+                                 .started = on_started,
                                  .tick = on_tick, .arg = &lv};
         struct proc_result res;
         int rc = proc_run(&spec, &res);
@@ -319,8 +356,12 @@ int session_run_each(struct session *S)
         envlist_free(&env);
         if (rc != 0) {
             fprintf(stderr, "exabench: error: can not start a process: %s\n", strerror(errno));
+            memset(&res, 0, sizeof res);
+            res.interrupted = 1;
+            guard_attempt_end(S, r, &g, &res);
             return -1;
         }
+        guard_attempt_end(S, r, &g, &res);
         if (res.interrupted) {
             json_object_del(r, "pgid");
             json_object_set_new(r, "note", json_string("interrupted: the harness was stopped during "

@@ -40,6 +40,9 @@ int record_check(const char *path, int *valid, char *why, size_t whylen);
  * interrupted attempt left (returns 1: nothing to run), or gives the new attempt a fresh record
  * name when a broken one is in the way (records are never overwritten). Returns 0 to run. */
 int run_prepare_attempt(struct session *S, json_t *r);
+/* Points run r at a new record name (records/<id>.a<K>.json, in its command too), the old name rec
+ * kept in "previous_records": records are never overwritten. */
+void run_fresh_record(struct session *S, json_t *r, const char *rec);
 
 /* The environment of a run: its own plus EXA_LAUNCHER, EXA_LAUNCH_COMMAND, EXA_HARNESS_RUN. */
 struct envlist;

@@ -164,13 +164,13 @@ static int parse_launcher(struct sy_ctx *c, yaml_node_t *n, struct launcher_cfg 
                     rc = sy_fail(c, v, "launcher.mode must be auto, srun or sbatch, not '%s'", sy_sval(v));
             }
         } else if (!strcmp(k, "partition"))
-            rc = sy_string(c, v, "launcher.partition", &L->partition);
+            rc = sy_slurm_value(c, v, "launcher.partition", &L->partition);
         else if (!strcmp(k, "account"))
-            rc = sy_string(c, v, "launcher.account", &L->account);
+            rc = sy_slurm_value(c, v, "launcher.account", &L->account);
         else if (!strcmp(k, "qos"))
-            rc = sy_string(c, v, "launcher.qos", &L->qos);
+            rc = sy_slurm_value(c, v, "launcher.qos", &L->qos);
         else if (!strcmp(k, "time_limit"))
-            rc = sy_string(c, v, "launcher.time_limit", &L->time_limit);
+            rc = sy_slurm_value(c, v, "launcher.time_limit", &L->time_limit);
         else if (!strcmp(k, "srun_args"))
             rc = sy_strlist(c, v, "launcher.srun_args", &L->srun_args);
         else if (!strcmp(k, "sbatch_args"))

@@ -42,6 +42,7 @@ enum slurm_mode { SLURM_AUTO, SLURM_SRUN, SLURM_SBATCH };
 struct u64list {
     uint64_t *v;
     size_t n;
+    size_t cap;                 /* allocated elements (parse_range_list grows it geometrically) */
 };
 
 struct system_cfg {

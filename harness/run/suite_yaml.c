@@ -15,6 +15,7 @@
 
 #include "exa_cli.h"
 #include "exa_parse.h"
+#include "slurm_values.h"
 
 /* ---- ranges ---------------------------------------------------------------------------------- */
 
@@ -27,6 +28,22 @@ static void trim(char *s)
     while (isspace((unsigned char)s[i]))
         i++;
     memmove(s, s + i, n - i + 1);
+}
+
+/* Appends v, growing the array geometrically (a range of 100000 values is 17 reallocs, not
+ * 100000: issue 14). cap may lag behind n in a list built elsewhere; it is then taken as n. */
+static int u64_push(struct u64list *l, uint64_t v)
+{
+    if (l->n >= l->cap) {
+        size_t cap = l->n < 8 ? 16 : l->n * 2;
+        uint64_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return 0;
 }
 
 int parse_range_list(const char *text, struct u64list *out, char *err, size_t errlen)
@@ -43,8 +60,10 @@ int parse_range_list(const char *text, struct u64list *out, char *err, size_t er
             snprintf(err, errlen, "%s", e2);
             return -1;
         }
-        out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
-        out->v[out->n++] = lo;
+        if (u64_push(out, lo) != 0) {
+            snprintf(err, errlen, "range '%s': out of memory", text);
+            return -1;
+        }
         return 0;
     }
     *dots = 0;
@@ -93,8 +112,10 @@ int parse_range_list(const char *text, struct u64list *out, char *err, size_t er
             snprintf(err, errlen, "range '%s' has too many values", text);
             return -1;
         }
-        out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
-        out->v[out->n++] = v;
+        if (u64_push(out, v) != 0) {
+            snprintf(err, errlen, "range '%s': out of memory", text);
+            return -1;
+        }
         uint64_t next = multiply ? v * step : v + step;
         if (next <= v)
             break;
@@ -154,6 +175,21 @@ int sy_string(struct sy_ctx *c, const yaml_node_t *n, const char *key, char **ou
     free(*out);
     *out = strdup(sy_sval(n));
     return 0;
+}
+
+int sy_slurm_value(struct sy_ctx *c, const yaml_node_t *n, const char *key, char **out)
+{
+    if (sy_string(c, n, key, out) != 0)
+        return -1;
+    char err[EXA_ERR_LEN];
+    int bad;
+    if (!strcmp(key, "launcher.time_limit"))
+        bad = slurm_check_time(key, *out, NULL, err, sizeof err);
+    else if (!strcmp(key, "launcher.partition"))
+        bad = slurm_check_name_list(key, *out, err, sizeof err);
+    else
+        bad = slurm_check_name(key, *out, err, sizeof err);
+    return bad ? sy_fail(c, n, "%s", err) : 0;
 }
 
 int sy_long(struct sy_ctx *c, const yaml_node_t *n, const char *key, long min, long max, long *out)
@@ -247,7 +283,7 @@ int sy_u64list(struct sy_ctx *c, const yaml_node_t *n, const char *key, uint64_t
     char err[EXA_ERR_LEN];
     free(out->v);
     out->v = NULL;
-    out->n = 0;
+    out->n = out->cap = 0;
     const yaml_node_t *items[1024];
     size_t k = 0;
     if (n->type == YAML_SCALAR_NODE) {

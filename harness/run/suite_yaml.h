@@ -32,6 +32,9 @@ int sy_want_scalar(struct sy_ctx *c, const yaml_node_t *n, const char *key, cons
 
 /* Typed values: 0, or -1 after sy_fail. */
 int sy_string(struct sy_ctx *c, const yaml_node_t *n, const char *key, char **out);
+/* A Slurm partition (list), account, qos or time limit (by key "launcher.KEY"), checked as Slurm
+ * accepts it (slurm_values.h): no control characters, no shell or #SBATCH syntax. */
+int sy_slurm_value(struct sy_ctx *c, const yaml_node_t *n, const char *key, char **out);
 int sy_long(struct sy_ctx *c, const yaml_node_t *n, const char *key, long min, long max, long *out);
 int sy_double(struct sy_ctx *c, const yaml_node_t *n, const char *key, double min, double max,
               double *out);

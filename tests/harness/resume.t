@@ -50,7 +50,11 @@ json_true "runs done before the kill were not run again" "$M" "sum(x['attempts']
 json_true "record names are distinct" "$M" "len(set(x['record'] for x in r['runs'])) == 6"
 json_true "the complete record was adopted, not rerun" "$M" "[x for x in r['runs'] if x['id'] == '$adopted'][0]['note'].startswith('record adopted on resume')"
 json_true "the broken record was kept, the rerun wrote a new one" "$M" "[x for x in r['runs'] if x['id'] == '$broken'][0]['record'] == 'records/$broken.a2.json' and [x for x in r['runs'] if x['id'] == '$broken'][0]['previous_records'] == ['records/$broken.json']"
-[ "$(ls "$D/records" | wc -l)" -eq 7 ]; ok $? "records: 6 valid ones plus the kept broken one, no duplicates"
+# The run in flight at the kill may have put its record in place before the harness noted it: its
+# attempt was abandoned by --resume, so that record is set aside (kept, not accepted) and the run
+# measured again (issue 14).
+aside=$(python3 -c "import json; print(sum(x.get('note', '').startswith('record of an abandoned attempt set aside') for x in json.load(open('$M'))['runs']))")
+[ "$(ls "$D/records" | wc -l)" -eq $((7 + aside)) ]; ok $? "records: 6 valid ones plus the kept broken one ($aside set aside), no duplicates"
 ls "$D"/records/*.tmp* "$D"/*.tmp* >/dev/null 2>&1; [ $? -ne 0 ]; ok $? "no temporary files left"
 python3 - "$M" "$D" <<'PY' >"$T/check.out" 2>&1
 import json, sys

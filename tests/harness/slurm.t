@@ -71,6 +71,54 @@ expect_exit 0 "screen inside the allocation: one node, none flagged" salloc -N 1
 json_true "the node screened is the cluster's node" "$T/screen/latest/screen/screen.json" "[n['node'] for n in r['nodes']] == ['$(hostname -s)'] and r['flagged'] == []"
 expect_exit 2 "screen outside an allocation is refused" "$EXA" screen "$T/slurm.yaml" --out "$T/screen2"
 
+# Issue 14 on the real cluster. Slurm values can not become commands; --out with a space works.
+slurm_suite() {  # slurm_suite FILE LAUNCHER-EXTRA ENTRIES...
+    local f=$1 extra=$2; shift 2
+    { echo "name: h14"
+      echo "launcher: {type: slurm, poll_interval: 0.5, kill_grace: 2, srun_args: [--mpi=pmix]$extra}"
+      echo "defaults: {timeout: 60}"
+      echo "benchmarks:"
+      for e in "$@"; do echo "  - $e"; done; } >"$f"
+}
+PW=$T/pwned
+slurm_suite "$T/pay.yaml" ", mode: sbatch" "{name: pay, benchmark: stream, binary: \"$TOOLS/exa-fake\", extra_args: [\"x'; touch $PW.q; '\", \"\$(touch $PW.sub)\", \"\`touch $PW.bt\`\"], env: {EXA_PAYLOAD: \"a\\nb; touch $PW.env\"}}"
+expect_exit 0 "payloads in extra_args and env through a real batch job: the run is valid" "$EXA" run "$T/pay.yaml" --out "$T/pay"
+ls "$PW".* >/dev/null 2>&1; [ $? -ne 0 ]; ok $? "no payload ran in the batch job"
+R=$(python3 -c "import json; m=json.load(open('$T/pay/latest/manifest.json')); print(m['runs'][0]['record'])")
+json_true "the arguments reached the benchmark unchanged" "$T/pay/latest/$R" "r['parameters']['argv'][-5:-2] == [\"x'; touch $PW.q; '\", '\$(touch $PW.sub)', '\`touch $PW.bt\`']"
+for f in partition account qos time_limit; do
+    slurm_suite "$T/bad.yaml" ", mode: sbatch, $f: \"debug\\ntouch $PW.$f\"" "{name: s, benchmark: stream, binary: \"$TOOLS/exa-fake\"}"
+    expect_exit 2 "$f with a newline: refused before anything is submitted" "$EXA" run "$T/bad.yaml" --out "$T/bad"
+done
+ls "$PW".* "$T/bad" >/dev/null 2>&1; [ $? -ne 0 ]; ok $? "nothing ran, no run folder"
+slurm_suite "$T/one.yaml" ", mode: sbatch" "{name: one, benchmark: stream, binary: \"$TOOLS/exa-fake\"}"
+expect_exit 0 "--out with a space: the batch job runs and its record is collected" "$EXA" run "$T/one.yaml" --out "$T/with space"
+[ -s "$(echo "$T/with space"/latest/slurm/step-1.out)" ] || [ -f "$T/with space/latest/slurm/step-1.out" ]
+ok $? "the job's output file is in the folder with a space"
+
+# kill -9 of the harness mid-run inside an allocation (srun), then --resume: no process of the old
+# attempt within a few seconds, no record of it accepted, both runs valid.
+slurm_suite "$T/orph.yaml" "" "{name: slow, benchmark: stream, binary: \"$TOOLS/exa-fake\", extra_args: [--sleep, \"20\"]}" \
+    "{name: after, benchmark: stream, binary: \"$TOOLS/exa-fake\"}"
+salloc -N 1 -n 2 "$EXA" run "$T/orph.yaml" --out "$T/orph" >"$T/orph.out" 2>&1 &
+SA=$!
+TAG=""
+tagged() { for p in $(ls /proc | grep -E '^[0-9]+$'); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "EXA_RUN_TAG=$1" && echo "$p"; done; }
+for _ in $(seq 300); do
+    M=$(ls "$T"/orph/*/manifest.json 2>/dev/null | head -n1)
+    [ -n "$M" ] && TAG=$(python3 -c "import json; print(json.load(open('$M'))['runs'][0].get('proc_tag') or '')" 2>/dev/null)
+    [ -n "$TAG" ] && [ -n "$(tagged "$TAG")" ] && break
+    sleep 0.2
+done
+[ -n "$TAG" ] && [ -n "$(tagged "$TAG")" ]; ok $? "srun: the run's processes carry its tag ($(tagged "$TAG" | tr '\n' ' '))"
+HP=$(pgrep -P "$SA" | head -n1)
+kill -9 "$HP"; wait "$SA" 2>/dev/null
+D=$(dirname "$M")
+t0=$(date +%s)
+expect_exit 0 "srun: --resume inside a new allocation finishes both runs" salloc -N 1 -n 2 "$EXA" run --resume "$D"
+[ -z "$(tagged "$TAG")" ]; ok $? "srun: no process of the old attempt left after --resume ($(( $(date +%s) - t0 )) s)"
+json_true "srun: both runs valid, the killed one by a new attempt, the old one listed abandoned" "$D/manifest.json" "[x['status'] for x in r['runs']] == ['valid', 'valid'] and r['runs'][0]['proc_tag'] != '$TAG' and r['runs'][0]['abandoned_attempts'][0]['why'].startswith('harness gone')"
+
 # Stopping: by the pids in the pid files; no daemon of this cluster is left.
 pids=$(cat "$CLUSTER/slurmctld.pid" "$CLUSTER/slurmd.pid" "$CLUSTER/munge/munged.pid" 2>/dev/null)
 check "stop the cluster" "$EXA_ROOT/scripts/slurm-test-cluster.sh" stop "$CLUSTER"

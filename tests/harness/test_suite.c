@@ -56,6 +56,31 @@ static void test_ranges(void **state)
     expect_error("-3", "not a size");
 }
 
+/* Issue 14: the array grows geometrically (it grew one element per realloc, quadratic in the
+ * range's length), and a list whose capacity is not known (built elsewhere) still grows safely. */
+static void test_range_growth(void **state)
+{
+    (void)state;
+    struct u64list l = {0};
+    char err[256] = "";
+    assert_int_equal(parse_range_list("1..100000", &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 100000);
+    assert_true(l.cap >= l.n && l.cap <= 2 * l.n);
+    assert_int_equal(l.v[99999], 100000);
+    size_t cap = l.cap;
+    assert_int_equal(parse_range_list("7", &l, err, sizeof err), 0);
+    assert_true(l.cap == cap || l.cap >= 2 * cap);
+    assert_int_equal(l.v[100000], 7);
+    free(l.v);
+    struct u64list exact = {malloc(3 * sizeof(uint64_t)), 3, 0};
+    exact.v[0] = 1, exact.v[1] = 2, exact.v[2] = 3;
+    assert_int_equal(parse_range_list("4..6", &exact, err, sizeof err), 0);
+    assert_int_equal(exact.n, 6);
+    assert_true(exact.cap >= 6);
+    assert_int_equal(exact.v[5], 6);
+    free(exact.v);
+}
+
 static void test_grid(void **state)
 {
     (void)state;
@@ -142,6 +167,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_range_growth),
         cmocka_unit_test(test_grid),
         cmocka_unit_test(test_hpl_memory),
         cmocka_unit_test(test_shell_quote),
