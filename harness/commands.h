@@ -18,4 +18,7 @@ int cmd_rank(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 
+/* Other tools' output as records (harness/import/) */
+int cmd_import(int argc, char **argv);
+
 #endif

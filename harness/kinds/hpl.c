@@ -239,4 +239,6 @@ const struct kind kind_hpl = {
     .headline_metric = "gflops",
     .role = KIND_ROLE_RMAX,
     .plots = hpl_plots,
+    .family = "hpl",
+    .compare_key = kind_hpl_family_key,
 };
