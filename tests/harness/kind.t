@@ -15,7 +15,7 @@ benchmarks:
 YAML
 
 expect_exit 2 "the shipped exabench has no kind 'fake'" "$EXA" plan "$T/fake.yaml"
-output_has "and says which kinds it has" "benchmark must be hpl, stream or comm, not 'fake'"
+output_has "and says which kinds it has" "benchmark must be hpl, stream, comm, hpl-external, hpcg-external, osu-external, stream-external or nccl-external, not 'fake'"
 
 expect_exit 0 "plan: the fake kind expands its entries" "$KX" plan "$T/fake.yaml"
 output_has "four runs: two scale steps, two sleep values" '^suite fakes \(.*\): 4 runs'
