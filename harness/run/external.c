@@ -180,9 +180,17 @@ const char *external_finish(const char *dir, json_t *r, struct external_step *xs
     const json_t *ext = ext_of(r);
     char printed[PATH_MAX + 32], path[PATH_MAX * 2], err[IMPORT_ERR_LEN] = "";
     size_t len = 0;
+    if (res->timed_out || !res->exited)
+        return NULL;    /* timed out, crashed or stopped: run_settle says so */
     char *text = slurp(xs->log, xs->log_offset, &len);
+    /* The tool's own output: this attempt's part of the log, after the harness's two header lines. */
+    char *from = text;
+    for (int k = 0; k < 2 && from && !strncmp(from, k ? "$ " : "=== exabench: ", k ? 2 : 14); k++) {
+        char *nl = memchr(from, '\n', len - (size_t)(from - text));
+        from = nl ? nl + 1 : text + len;
+    }
     snprintf(printed, sizeof printed, "%s/output.txt", xs->cwd);
-    rd_write_atomic(printed, text ? text : "", text ? len : 0, 0);
+    rd_write_atomic(printed, from ? from : "", from ? len - (size_t)(from - text) : 0, 0);
     free(text);
     const char *output = jstr(ext, "output");
     if (output)
@@ -192,8 +200,6 @@ const char *external_finish(const char *dir, json_t *r, struct external_step *xs
     char status[128] = "";
     if (res->exited && res->exit_code != 0)
         snprintf(status, sizeof status, "the tool exited with status %d; ", res->exit_code);
-    if (!res->exited)
-        return NULL;    /* crashed or timed out: run_settle says so */
     json_t *recs = access(path, R_OK) == 0 ? import_file(path, jstr(ext, "format"), NULL, err) : NULL;
     if (!recs && !*err)
         snprintf(err, sizeof err, "%s: the tool wrote no output file", path);
