@@ -86,14 +86,16 @@ static int ext_parse_key(struct sy_ctx *c, const struct suite *s, void *priv, co
 
 /* The kind's defaults: format (importer), input file name, and the figure a run's record is. */
 struct ext_defaults {
-    const char *format, *input_as, *headline;
+    const char *format, *input_as, *headline, *output;
 };
 
 static const struct ext_defaults *ext_defaults_of(const char *kind)
 {
-    static const struct ext_defaults d[] = {{"hpl", "HPL.dat", "gflops"}, {"hpcg", "hpcg.dat", "gflops"},
-                                            {"osu", NULL, NULL}, {"stream", NULL, "triad_bandwidth"},
-                                            {"nccl", NULL, "avg_bus_bandwidth"}};
+    static const struct ext_defaults d[] = {{"hpl", "HPL.dat", "gflops", NULL},
+                                            {"hpcg", "hpcg.dat", "gflops", "HPCG-Benchmark_*.txt"},
+                                            {"osu", NULL, NULL, NULL},
+                                            {"stream", NULL, "triad_bandwidth", NULL},
+                                            {"nccl", NULL, "avg_bus_bandwidth", NULL}};
     static const char *const names[] = {"hpl-external", "hpcg-external", "osu-external", "stream-external",
                                         "nccl-external"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -155,7 +157,7 @@ static void ext_fill(const struct kind_step *st, const void *variant, struct kin
     json_t *par = out->parameters;
     const char *input_as = x->input_as ? x->input_as : d->input_as;
     json_t *ext = json_pack("{s:s, s:s*, s:s*, s:s*, s:s*}", "format", x->format ? x->format : d->format,
-                            "input", x->input, "input_as", input_as, "output", x->output, "headline",
+                            "input", x->input, "input_as", input_as, "output", x->output ? x->output : d->output, "headline",
                             d->headline);
     long ranks = st->ranks;
     const char *prog = strrchr(x->command.v[0], '/') ? strrchr(x->command.v[0], '/') + 1 : x->command.v[0];

@@ -7,6 +7,7 @@
 #include "external.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,9 +194,14 @@ const char *external_finish(const char *dir, json_t *r, struct external_step *xs
     rd_write_atomic(printed, from ? from : "", from ? len - (size_t)(from - text) : 0, 0);
     free(text);
     const char *output = jstr(ext, "output");
-    if (output)
+    if (output) {
         snprintf(path, sizeof path, "%s/%s", xs->cwd, output);
-    else
+        glob_t g;  /* HPCG's HPCG-Benchmark_3.1_<time>.txt: a pattern, the last match in name order */
+        if (strpbrk(output, "*?[") && glob(path, 0, NULL, &g) == 0) {
+            snprintf(path, sizeof path, "%s", g.gl_pathv[g.gl_pathc - 1]);
+            globfree(&g);
+        }
+    } else
         snprintf(path, sizeof path, "%s", printed);
     char status[128] = "";
     if (res->exited && res->exit_code != 0)

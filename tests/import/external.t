@@ -59,6 +59,7 @@ fi
 
 # 2. exa-hpl as a drop-in xhpl: two scale steps, two repetitions; failures and a timeout beside.
 cp "$DATA/observed/mccalpin-stream-5.10.out" stream.txt
+cp "$DATA/observed/hpcg-3.1-2ranks-24cube-15s.txt" hpcg-report.txt
 { head_suite mixed; cat <<YAML; } >mixed.yaml
   - name: xhpl
     benchmark: hpl-external
@@ -85,6 +86,11 @@ cp "$DATA/observed/mccalpin-stream-5.10.out" stream.txt
     command: [cat, stream.txt]
     input: stream.txt
     ranks: 1
+  - name: hpcg
+    benchmark: hpcg-external
+    command: [sh, -c, "cp hpcg.dat HPCG-Benchmark_3.1_2026-12-04_01-00-00.txt"]
+    input: hpcg-report.txt
+    ranks: 1
 YAML
 expect_exit 1 "the suite runs every entry (exit 1: some runs failed)" "$EXA" run --out res mixed.yaml
 manifest_runs res/latest >runs.txt; sed 's/^/# /' runs.txt
@@ -94,6 +100,7 @@ grep -Eq 'garbage-1r osu-external (invalid-output|failed) .*not a recognised out
 ok $? "unparseable output is a failed run naming what was expected"
 grep -q 'slow-1r stream-external timeout' runs.txt; ok $? "the timeout applies"
 grep -q 'stream-1r mccalpin-stream valid' runs.txt; ok $? "the sweep went on: the entry after the failures ran (input copied, output imported)"
+grep -q 'hpcg-1r hpcg valid' runs.txt; ok $? "hpcg-external: input copied as hpcg.dat, the HPCG-Benchmark_*.txt report it wrote imported"
 json_true "the HPL.dat of the 2-rank step has P 1, Q 2 and the record says so" "$(ls res/latest/records/0003-*.json)" \
     '(r["parameters"]["p"], r["parameters"]["q"], r["parameters"]["n"]) == (1, 2, 300) and r["launch"]["ranks"] == 2'
 check "report on the mixed run" "$EXA" report res/latest -o rep
