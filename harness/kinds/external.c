@@ -51,6 +51,11 @@ static int ext_parse_key(struct sy_ctx *c, const struct suite *s, void *priv, co
 {
     struct ext_entry *x = priv;
     if (!strcmp(k, "command")) {
+        const struct launcher_cfg *L = &s->launcher;
+        /* The harness imports the output after the run: batch jobs run without it. */
+        if (L->type == LAUNCH_SLURM && (L->mode == SLURM_SBATCH || (L->mode == SLURM_AUTO && !getenv("SLURM_JOB_ID"))))
+            return sy_fail(c, v, "external tools run under the local launcher or srun inside an allocation "
+                           "(salloc), not as batch jobs");
         if (sy_strlist(c, v, k, &x->command) != 0)
             return -1;
         if (!x->command.n || !*x->command.v[0])

@@ -128,4 +128,7 @@ expect_exit 2 "a command that is not there" "$EXA" plan bad2.yaml
 output_has "... named" "command 'no-such-xhpl' not found"
 { head_suite bad; printf '  - {name: x, benchmark: hpl-external, command: [cat], input: stream.txt, n: 100, ranks: 1}\n'; } >bad3.yaml
 expect_exit 2 "input and n together" "$EXA" plan bad3.yaml
+printf 'name: sb\nlauncher: {type: slurm, mode: sbatch}\nbenchmarks:\n  - {name: x, benchmark: hpl-external, command: [cat], ranks: 1}\n' >bad4.yaml
+expect_exit 2 "batch jobs are refused (the harness imports after the run)" "$EXA" plan bad4.yaml
+output_has "... saying where external tools run" "local launcher or srun inside an allocation"
 done_testing
