@@ -119,6 +119,13 @@ PY
 expect_exit 1 "--resume finishes the pending run" "$EXA" run --out res --resume latest
 manifest_runs res/latest | grep -q '^0004-xhpl.* hpl valid'; ok $? "... which is valid again, its record imported"
 
+# An exabench run folder takes imported records beside its own runs; --resume leaves them alone.
+expect_exit 0 "import into the run folder of 'exabench run'" "$EXA" import --run res/latest "$DATA/observed/osu-5.3-latency.out"
+json_true "... appended to its manifest after the suite's runs" res/latest/manifest.json \
+    'len(r["runs"]) == 10 and r["runs"][-1]["benchmark"] == "osu-micro-benchmarks" and r["runs"][0]["status"] == "valid"'
+expect_exit 1 "--resume with nothing pending" "$EXA" run --out res --resume latest
+manifest_runs res/latest | grep -q 'osu-micro-benchmarks valid'; ok $? "... keeps the imported run as it was"
+
 # 4. Suite errors.
 { head_suite bad; printf '  - {name: x, benchmark: hpl-external, ranks: 1}\n'; } >bad1.yaml
 expect_exit 2 "an external entry without command" "$EXA" plan bad1.yaml
