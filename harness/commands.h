@@ -15,6 +15,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_accept(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 

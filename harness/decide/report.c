@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "exa_parse.h"
+#include "metric_order.h"
 #include "report.h"
 #include "report_page.h"
 
@@ -64,9 +65,11 @@ static void csv_run_lines(const struct rd_run *r, struct sbuf *csv)
     if (!r->ok || json_object_size(metrics) == 0) {
         sb_printf(csv, "%s,,,,,\n", pre.s);
     } else {
-        const char *mn;
-        const json_t *m;
-        json_object_foreach((json_t *)metrics, mn, m) {
+        size_t nk;
+        const char **keys = metric_order_keys(metrics, &nk);  /* by message size */
+        for (size_t i = 0; i < nk; i++) {
+            const char *mn = keys[i];
+            const json_t *m = json_object_get(metrics, mn);
             const json_t *v = json_object_get(m, "value");
             sb_add(csv, pre.s);
             sb_add(csv, ",");
@@ -85,6 +88,7 @@ static void csv_run_lines(const struct rd_run *r, struct sbuf *csv)
                     sb_printf(csv, "%s%.17g", si ? " " : "", json_number_value(x));
             sb_add(csv, "\n");
         }
+        free(keys);
     }
     sb_free(&pre);
     sb_free(&params);

@@ -262,7 +262,7 @@ static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *n
 
     struct series *rm = &scaling.s[0];
     series_sort(rm);
-    if (rm->n >= 1) {
+    if (rm->n >= 2) {  /* one node count is a point, not a scaling curve: no plot */
         p = add_plot(plots, np, cap);
         rp_plot_begin(p, "hpl_scaling", "HPL: Rmax and parallel efficiency against node count");
         sb_add(&p->gp, "set xlabel 'nodes'\nset ylabel 'Rmax (Gflop/s)'\nset y2label 'parallel efficiency'\n"

@@ -7,19 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct kind kind_hpl, kind_stream, kind_comm;
+extern const struct kind kind_hpl, kind_stream, kind_comm, kind_mxp;
 extern const struct kind *const kind_imported[], *const kind_external[];  /* imported.c, external */
 
 /* Built-in kinds first, then the imported and external ones (kinds_init), then room for those
  * that tests register. */
-static const struct kind *table[48] = {&kind_hpl, &kind_stream, &kind_comm, NULL};
+static const struct kind *table[48] = {&kind_hpl, &kind_stream, &kind_comm, &kind_mxp, NULL};
 
 static void kinds_init(void)
 {
     static int done;
     if (done++)
         return;
-    size_t n = 3;
+    size_t n = 0;
+    while (table[n])
+        n++;
     for (const struct kind *const *k = kind_imported; *k; k++)
         table[n++] = *k;
     for (const struct kind *const *k = kind_external; *k; k++)

@@ -10,8 +10,8 @@ export EXA_HPL_CALIBRATE_N=0
 R=("${MPIRUN[@]}")
 
 # checks_for FILE N NB WHAT [median]: the record's samples against the rule and the model, and
-# with "median" their median against the run's Gflop/s (only for runs of N >= 2000: the smaller
-# ones last a few scheduler time slices on a shared machine, and their samples show it)
+# with "median" their median against the run's Gflop/s (only for runs of N >= 2000 with a core per
+# rank: smaller or oversubscribed runs last a few scheduler time slices, and their samples show it)
 checks_for() {
     local f=$1 n=$2 nb=$3 what=$4 median=${5:-}
     local s="r['results']['update_rate_samples']"
@@ -46,7 +46,10 @@ for grid in 1x1 1x2 2x2; do
     output_has "$grid: the samples summarised in the text output" \
         "^exa-hpl: [0-9]+ within-run rate samples .* median [0-9.]+e[+-][0-9]+ Gflop/s"
     json_true "$grid: a valid record" "$T/s$grid.json" "r['valid'] is True and r['verification']['passed'] is True"
-    checks_for "$T/s$grid.json" 3000 128 "$grid" median
+    # Oversubscribed ranks share cores by time slices, so a group's rate then says more about the
+    # scheduler than about the update: the median check only where each rank has a core.
+    med=median; [ $((p * q)) -gt "$(nproc)" ] && med=
+    checks_for "$T/s$grid.json" 3000 128 "$grid" $med
 done
 
 # NB does not divide N, and the default NB

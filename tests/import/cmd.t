@@ -66,7 +66,7 @@ criteria:
     threshold: 0.001
 SPEC
 expect_exit 1 "accept: criteria on the FAILED and INVALID runs fail" "$EXA" accept "$T/spec.yaml" "$T/bad"
-printf 'name: t\nsite: s\nrpeak_per_node_gflops: 200\n' >"$T/sys.yaml"
+printf 'name: t\nsite: s\nrpeak_per_node_gflops: 200\nmemory_per_node_gib: 24\n' >"$T/sys.yaml"
 expect_exit 1 "submit refuses the run with the FAILED residual" "$EXA" submit "$T/bad" --system "$T/sys.yaml"
 output_has "... naming it" "netlib-hpl: HPL run failed: verification-failed"
 
@@ -106,7 +106,8 @@ mkdir -p "$T/native/records"
 for i in 1 2; do
     "${MPIRUN[@]}" -np 2 "$BIN/exa-hpl" -N 2000 -NB 128 -P 1 -Q 2 --json "$T/native/records/r$i.json" >/dev/null 2>&1
 done
-expect_exit 0 "compare imported netlib HPL with exa-hpl" "$EXA" compare "$T/sub" "$T/native"
+"$EXA" compare --allow-missing "$T/sub" "$T/native" >"$T/last.out" 2>&1
+rc=$?; [ $rc -le 1 ]; ok $? "compare imported netlib HPL with exa-hpl (exit $rc: 0, or 1 when exa-hpl is slower here)"
 output_has "n=2000 nb=128 p=1 q=2 is matched with exa-hpl's run (gflops on both sides)" \
     "^netlib-hpl .*n=2000 nb=128 p=1 q=2.* gflops +17.65 +[0-9.]+ "
 output_lacks "... while other problems have no match" "n=2000 nb=128 p=1 q=2 .*no matching run"
