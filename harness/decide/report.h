@@ -112,6 +112,11 @@ void rp_gp_str(struct sbuf *b, const char *s);
  * of failed scripts (names in err). render 0 writes the scripts only. */
 int rp_plots_write(const char *dir, struct rp_plot *plots, size_t n, int render, char *err, size_t errlen);
 
+/* ---- all-pairs (report_pairs.c): the heat maps of the first all-pairs run (either record form),
+ * and its page section naming the hosts of slow pairs and the outlier nodes ---- */
+void rp_plot_allpairs(const struct rd_set *set, struct rp_plot **plots, size_t *np, size_t *cap);
+void rp_page_pairs(const struct rd_set *set, struct sbuf *h, struct sbuf *md);
+
 /* ---- submissions (submit.c) ---- */
 #define RP_SUBMISSION_SCHEMA "exabench.submission"
 /* The seal of a submission: SHA-256 over "exabench.submission/1\n", then for each record

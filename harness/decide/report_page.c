@@ -432,6 +432,7 @@ void report_page_build(const struct report_page *p, struct sbuf *h, struct sbuf 
     page_failed(p, h, md);
     for (size_t k = 0; k < p->nb; k++)
         page_bench(p, &p->benches[k], h, md);
+    rp_page_pairs(p->set, h, md);
     page_plots(p, h, md);
     page_provenance(p, h, md);
     sb_add(h, "</body>\n</html>\n");

@@ -4,6 +4,7 @@
 #include "kind.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,66 @@ static void mxp_fill(const struct kind_step *st, const void *variant, struct kin
              v->q);
 }
 
+/* ---- plan's fit check ------------------------------------------------------------------- */
+
+#define MXP_DEFAULT_NB 256      /* exa-mxp's default block size (exa-mxp(1)) */
+#define MXP_DEFAULT_RESTART 30
+
+static double mxp_par(const struct run *r, const char *key, double dflt)
+{
+    json_t *v = json_object_get(r->parameters, key);
+    return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+static double low_bytes(const struct run *r)
+{
+    const char *p = json_string_value(json_object_get(r->parameters, "precision"));
+    return p && !strcmp(p, "fp64") ? 8.0 : 4.0;    /* fp16/bf16 keep FP32 storage */
+}
+
+/* A node's ranks, each with its block of the FP64 matrix and of its low-precision copy (rounded
+ * up to whole blocks), two panels and the replicated GMRES vectors: exa-mxp's own check. */
+static double mxp_memory(const struct run *r, const struct kind_rates *rt)
+{
+    (void)rt;
+    double n = mxp_par(r, "n", 0), nb = mxp_par(r, "nb", MXP_DEFAULT_NB);
+    double p = mxp_par(r, "p", 0), q = mxp_par(r, "q", 0);
+    if (n <= 0 || p <= 0 || q <= 0)
+        return 0;
+    double rows = fmin(ceil(n / nb / p) * nb, n), cols = fmin(ceil(n / nb / q) * nb, n);
+    double low = low_bytes(r);
+    double rank = rows * cols * (8.0 + low) + (rows + cols) * nb * low * 2 +
+                  n * 8.0 * (mxp_par(r, "restart", MXP_DEFAULT_RESTART) + 8);
+    return rank * (double)r->ranks_per_node;
+}
+
+/* The factorisation at the dgemm rate x the precision's speed-up (2 for fp32 on CPUs: sgemm) x
+ * HPL's efficiency, plus the generation and the refinement (a few O(N^2) passes per iteration, at
+ * memory speed), plus start-up. */
+static double mxp_duration(const struct run *r, const struct kind_rates *rt)
+{
+    double n = mxp_par(r, "n", 0), p = mxp_par(r, "p", 0), q = mxp_par(r, "q", 0);
+    if (n <= 0 || p <= 0 || q <= 0 || rt->dgemm_gflops_per_core <= 0)
+        return 0;
+    double per_node = (double)(r->ranks_per_node * r->threads_per_rank);
+    if (rt->parallel_cores > 0 && per_node > rt->parallel_cores)
+        per_node = rt->parallel_cores;
+    double cores = per_node * (double)r->nodes;
+    double local = n / sqrt(p * q), eff = rt->hpl_efficiency > 0 ? rt->hpl_efficiency : 0.7;
+    eff *= local / (local + 1000.0);
+    double speedup = low_bytes(r) < 8 ? 2.0 : 1.0;
+    double seconds = 2.0 / 3.0 * n * n * n / (rt->dgemm_gflops_per_core * 1e9 * speedup * cores * eff);
+    double bw = rt->memory_gbs_per_node > 0 ? rt->memory_gbs_per_node : 5.0 * per_node;
+    double passes = 8.0 + 4.0 * mxp_par(r, "max_iter", 5) / 5.0;  /* generation + a few iterations */
+    seconds += passes * 12.0 * n * n / (double)r->nodes / (bw * 1e9);
+    return seconds + 0.3;
+}
+
+/* compare's default tolerances (gate.h): rates as HPL's; the iteration count moves in whole steps. */
+static const struct kind_tolerance mxp_tolerances[] = {
+    {"gflops", 0.03, NULL}, {"factor_gflops", 0.03, NULL}, {"time", 0.03, NULL},
+    {"iterations", 0.5, NULL}, {NULL, 0, NULL}};
+
 static const char *const mxp_plots[] = {"size_sweep", NULL};
 
 const struct kind kind_mxp = {
@@ -150,7 +211,10 @@ const struct kind kind_mxp = {
     .expand = mxp_expand,
     .fill = mxp_fill,
     .uses_blas = 1,
+    .memory_per_node = mxp_memory,
+    .duration_estimate = mxp_duration,
     .headline_metric = "gflops",
     .role = KIND_ROLE_NONE,
     .plots = mxp_plots,
+    .tolerances = mxp_tolerances,
 };

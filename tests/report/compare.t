@@ -8,7 +8,7 @@ i=0
 while IFS='|' read -r name base new want patterns expr; do
     case "$name" in ''|'#'*) continue ;; esac
     i=$((i + 1))
-    name=$(echo "$name" | xargs)
+    name=$(sed "s/^[[:space:]]*//; s/[[:space:]]*$//" <<<"$name")
     # Options for compare itself (--tol GLOB=PCT, --correction X) ride on the BASE column.
     base_args=() cmp_args=()
     read -r -a words <<<"$base"
@@ -35,7 +35,7 @@ j = json.load(open(sys.argv[1]))
 assert j['schema'] == 'exabench.compare'
 sys.exit(0 if eval(sys.argv[2].strip()) else 1)
 PY
-    ok $? "$name: JSON holds: $(echo "$expr" | xargs)"
+    ok $? "$name: JSON holds: $(sed "s/^[[:space:]]*//; s/[[:space:]]*$//" <<<"$expr")"
 done <"$DATA/compare.cases"
 [ "$i" -ge 6 ]; ok $? "ran the $i golden cases"
 
