@@ -19,4 +19,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 
+/* Other tools' output as records (harness/import/) */
+int cmd_import(int argc, char **argv);
+
 #endif

@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"keygen", cmd_keygen, "write an Ed25519 key pair for signing submissions (submit --key)"},
     {"ingest", cmd_ingest, "add a run to the history database"},
     {"history", cmd_history, "show a metric's trend over time, provenance changes marked"},
+    {"import", cmd_import, "import other tools' output (HPL.out, HPCG, OSU, STREAM...) as records of a run"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -145,7 +145,8 @@ void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
     int idle = o->world_size - run->p * run->q;
     fprintf(f, "%s\nT/V                N    NB     P     Q               Time                 Gflops\n%s\n",
             RULE, DASH);
-    fprintf(f, "%-8s %11d %5d %5d %5d %18.2f %22.3e\n", tv, run->n, run->nb, run->p, run->q,
+    /* netlib's columns and its 4-decimal Gflops ("1.7648e+01"): scripts that read HPL.out read this */
+    fprintf(f, "%-8s %11d %5d %5d %5d %18.2f %22.4e\n", tv, run->n, run->nb, run->p, run->q,
             r->time, r->gflops);
     fprintf(f, "HPL_pdgesv() start time %s\n\nHPL_pdgesv() end time   %s\n\n", ts, te);
     if (r->phases) {

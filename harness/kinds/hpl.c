@@ -301,4 +301,6 @@ const struct kind kind_hpl = {
     .role = KIND_ROLE_RMAX,
     .plots = hpl_plots,
     .tolerances = hpl_tolerances,
+    .family = "hpl",
+    .compare_key = kind_hpl_family_key,
 };

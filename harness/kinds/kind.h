@@ -108,7 +108,18 @@ struct kind {
 
     /* An importer kind reads another tool's output into records (NULL for our benchmarks). */
     int (*import)(const char *path, void *records_json_array);
+
+    /* Import (harness/import/): the importer that writes this kind's records (NULL: none), the
+     * native kind whose figures it compares with ("hpl" for netlib/vendor HPL and hpcc), and the
+     * key compare matches runs of a family on (params: the record's `parameters`, a json_t):
+     * 0 with the key in buf, or -1 to keep the run's full key. */
+    const char *importer;
+    const char *family;
+    int (*compare_key)(const void *params, const char *test, char *buf, size_t len);
 };
+
+/* The HPL family's compare key: "family=hpl|TEST|n= nb= p= q=" (kinds/imported.c). */
+int kind_hpl_family_key(const void *params, const char *test, char *buf, size_t len);
 
 /* Prints "FILE:LINE:COLUMN: error: ..." for the step's suite file and returns -1. */
 struct mark;
