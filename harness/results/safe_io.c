@@ -338,7 +338,12 @@ int safe_write_file(const char *path, const void *data, size_t len, mode_t mode,
         return -1;
     }
     snprintf(base, sizeof base, "%s", b);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0 && errno == ELOOP) {
+        snprintf(err, errlen, "%s: the folder %s is a symbolic link (refused)", path, dir);
+        errno = ELOOP;
+        return -1;
+    }
     if (dfd < 0) {
         int e = errno;
         snprintf(err, errlen, "%s: %s", dir, strerror(e));
