@@ -247,6 +247,7 @@ static int load_records(struct rd_set *set, char **paths, char *err, size_t errl
                 errs[i] = strdup(e);
         }
         free(b.buf);
+        rd_scan_cache_clear();
     }
     size_t bad = 0, first = 0;
     for (size_t i = 0; i < n; i++)
