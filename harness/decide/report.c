@@ -32,12 +32,17 @@ static void usage(void)
            "Failed runs (crashed, timed out, failed verification) are listed as failed and never\n"
            "appear in a figure or in the summary.\n\n"
            "Options:\n"
-           "  -o, --output DIR   write the report to DIR instead of reports/<run-id>/\n"
+           "  -o, --output DIR   write the report to DIR instead of reports/<run-id>/ (a folder,\n"
+           "                     not a symbolic link)\n"
            "      --no-render    write the gnuplot scripts and data but do not run gnuplot\n"
            "  -h, --help         this text\n\n"
            "Environment: EXA_GNUPLOT names the gnuplot binary (default: gnuplot on PATH).\n"
+           "The run id must be [A-Za-z0-9._-] (no '/', no '..'); record paths stay in the run folder\n"
+           "(no '..', no symbolic link, at most 64 MiB, regular files); outputs are written by\n"
+           "temporary file and rename, mode 0644, never through a symbolic link.\n\n"
            "Exit status: 0 report written, 2 bad input (missing folder, malformed record: the\n"
-           "message names the file, line and column) or a plot that gnuplot could not render.\n");
+           "message names the file, line and column; a refused run id or record path) or a plot\n"
+           "that gnuplot could not render.\n");
 }
 
 /* One run's lines of its benchmark's CSV: one line per metric (one line without metrics when the
