@@ -2,7 +2,8 @@
 # A run folder is input like any other (issue 14, part 3): traversing run ids, record paths that
 # leave the run folder, symlinks planted in the run folder or the report folder, /dev/zero, a fifo
 # or a huge file as a record give clear errors (exit 2) and write nothing outside the report
-# folder; report outputs are 0644 whatever the umask; every bad record of a folder is named.
+# folder; report outputs are 0644 whatever the umask; every bad record of a folder is named;
+# report-gen (the fixture tool) answers --help.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 
@@ -154,4 +155,9 @@ m['runs'].append({'id': 'x1', 'name': 'x', 'benchmark': '../../../outside/pwn', 
 ok $? "a run whose benchmark name holds '/' still renders"
 [ ! -e "$T/outside/pwn.csv" ] && [ -f "$W/reports/bname/_________outside_pwn.csv" ]
 ok $? "its CSV is named inside the report folder"
+
+# ---- report-gen, the fixture tool, answers --help ----
+expect_exit 0 "report-gen --help exits 0" "$GEN" --help
+output_has "and prints its usage with every option" "Usage: report-gen DIR .*"
+output_has "(--non-compliant listed)" "--non-compliant"
 done_testing
