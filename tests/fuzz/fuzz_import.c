@@ -3,7 +3,7 @@
  * (import_recognise) and then every importer's parse, whether or not it recognises the text: an
  * importer promises all of the file's records or an error, never a partial result nor a crash,
  * whatever the input. Checked: a failure leaves the output array as it was and says why; a
- * success appends only JSON objects. */
+ * success appends only JSON objects; no importer keeps a reference to the output array. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_array_append_new(out, json_string("sentinel"));
         err[0] = '\0';
         int rc = (*imp)->parse(&in, out, err);
+        CHECK(out->refcount == 1, (*imp)->name);  /* no reference to the output kept */
         if (rc != 0) {
             CHECK(rc == -1, (*imp)->name);
             CHECK(err[0] != '\0', (*imp)->name);
