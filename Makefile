@@ -13,8 +13,9 @@
 # Knobs: CC, CFLAGS, LDFLAGS, PAPI=0 (build without PAPI), CUDA=1 (add the GPU variants),
 # WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan), BUILD=dir (output folder).
 
-MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl harness \
-           benchmarks/common/cuda benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda docs
+MODULES := benchmarks/common benchmarks/stream benchmarks/comm benchmarks/hpl benchmarks/mxp harness \
+           benchmarks/common/cuda benchmarks/stream/cuda benchmarks/comm/cuda benchmarks/hpl/cuda \
+           benchmarks/mxp/cuda docs
 
 BUILD   ?= build
 PREFIX  ?= /usr/local

@@ -15,7 +15,11 @@ int cmd_compare(int argc, char **argv);
 int cmd_accept(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+
+/* Other tools' output as records (harness/import/) */
+int cmd_import(int argc, char **argv);
 
 #endif

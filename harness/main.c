@@ -21,8 +21,10 @@ static const struct command commands[] = {
     {"accept", cmd_accept, "check a run against an acceptance spec; exit 1 on a failed criterion"},
     {"submit", cmd_submit, "write a sealed TOP500-style submission from a run"},
     {"rank", cmd_rank, "rank submissions (Rmax, STREAM Triad, latency, bandwidth)"},
+    {"keygen", cmd_keygen, "write an Ed25519 key pair for signing submissions (submit --key)"},
     {"ingest", cmd_ingest, "add a run to the history database"},
     {"history", cmd_history, "show a metric's trend over time, provenance changes marked"},
+    {"import", cmd_import, "import other tools' output (HPL.out, HPCG, OSU, STREAM...) as records of a run"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

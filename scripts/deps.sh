@@ -4,7 +4,8 @@
 set -eu
 PACKAGES="build-essential pkg-config make python3 openmpi-bin libopenmpi-dev libopenblas-dev
 liblapacke-dev libjansson-dev libsqlite3-dev sqlite3 libpapi-dev papi-tools gnuplot-nox libyaml-dev
-libcmocka-dev libssl-dev slurm-wlm munge procps pandoc man-db clang-14 libfuzzer-14-dev"
+libcmocka-dev libssl-dev slurm-wlm munge procps pandoc man-db clang-14 libfuzzer-14-dev
+hpcc"
 
 [ "${EXA_SKIP_DEPS:-0}" = 1 ] && exit 0
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -49,6 +49,8 @@ struct comm_opts {
     const char *json;
     const char *papi;
     const char *device;          /* "host" */
+    const char *matrix_file;     /* allpairs: the full matrix's float32 side file, NULL = none */
+    int json_matrix;             /* allpairs: dense JSON matrix and pairs: -1 auto (P <= 64), 0, 1 */
 };
 
 /* Message memory: one interface, one implementation per kind of memory (host today). Patterns are

@@ -61,6 +61,11 @@ static void usage(FILE *out)
 "                        host it waits on and abort the job (default 300; 0 = off)\n"
 "      --threshold PCT   allpairs: a pair is slow when more than PCT%% worse than the median of\n"
 "                        its class (intra-node or inter-node) (default 20)\n"
+"      --json-matrix WHEN  allpairs: the dense P x P matrix and per-pair statistics in the\n"
+"                        record: auto (up to 64 ranks, the default), always or never; the\n"
+"                        node-level summary is always written\n"
+"      --matrix-file FILE  allpairs: also write the full matrix as float32 to FILE (a new\n"
+"                        file); its shape and SHA-256 go into the record\n"
 "  -d, --device KIND     where message buffers live: host (default), or cuda in builds with\n"
 "                        CUDA=1 (GPU memory)\n"
 "      --json FILE       write the result record to FILE (- for stdout)\n"
@@ -106,6 +111,8 @@ static const struct option longopts[] = {
     {"pair", required_argument, 0, 'p'},
     {"timeout", required_argument, 0, 't'},
     {"threshold", required_argument, 0, 'T'},
+    {"json-matrix", required_argument, 0, 'M'},
+    {"matrix-file", required_argument, 0, 'F'},
     {"device", required_argument, 0, 'd'},
     {"json", required_argument, 0, 'j'},
     {"papi", required_argument, 0, 'P'},
@@ -125,6 +132,7 @@ static void set_defaults(struct comm_opts *o)
     o->pair[1] = 1;
     o->timeout = 300;
     o->threshold = 20;
+    o->json_matrix = -1;
     o->device = "host";
 }
 
@@ -133,6 +141,7 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
     char err[EXA_ERR_LEN];
     const char *range_text = NULL;
     int help = 0, version = 0, ch;
+    const char *matrix_opt = NULL;
 
     set_defaults(o);
     opterr = 0;
@@ -168,6 +177,18 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
             if (exa_parse_double(optarg, 0, 1e6, &o->threshold, err))
                 exa_usage_error("--threshold '%s': %s", optarg, err);
             threshold_given = 1;
+            break;
+        case 'M':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                exa_usage_error("--json-matrix '%s': expected auto, always or never", optarg);
+            o->json_matrix = !strcmp(optarg, "auto") ? -1 : !strcmp(optarg, "always");
+            matrix_opt = "--json-matrix";
+            break;
+        case 'F':
+            if (access(optarg, F_OK) == 0)
+                exa_usage_error("--matrix-file '%s': the file exists (results are never overwritten)", optarg);
+            o->matrix_file = optarg;
+            matrix_opt = "--matrix-file";
             break;
         case 'd':
             if (!comm_mem_find(optarg))
@@ -224,6 +245,8 @@ void comm_options_parse(int argc, char **argv, struct comm_opts *o, const struct
         o->window = 16;
     if (o->window_given && !(*test)->uses_window)
         exa_usage_error("--window applies to bw, bibw, mbw_mr and allpairs, not %s", (*test)->name);
+    if (matrix_opt && (*test)->kind != COMM_MATRIX)
+        exa_usage_error("%s applies to allpairs, not %s", matrix_opt, (*test)->name);
     if (threshold_given && (*test)->kind != COMM_MATRIX)
         exa_usage_error("--threshold applies to allpairs, not %s", (*test)->name);
     if (o->pair_given && !(*test)->uses_pair)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <omp.h>
 
@@ -43,6 +44,9 @@ static void json_path_for(const char *path, int index, int nruns, char *buf, siz
 static void read_inputs(struct hpl_options *o, const struct hpl_cli *cli, struct hpl_dat *dat,
                         int size)
 {
+    /* xhpl's way: no problem size given, ./HPL.dat (exa-hpl as a drop-in for xhpl). */
+    if (!o->dat_path && !cli->given[HPL_OV_N] && o->mem_fraction <= 0 && access("HPL.dat", R_OK) == 0)
+        o->dat_path = "HPL.dat";
     if (o->dat_path) {
         char *text = hpl_read_dat(o->dat_path);
         char err[600];
@@ -54,7 +58,8 @@ static void read_inputs(struct hpl_options *o, const struct hpl_cli *cli, struct
     } else {
         hpl_dat_defaults(dat);
         if (!cli->given[HPL_OV_N] && o->mem_fraction <= 0)
-            exa_usage_error("give the problem size: -N N, --mem-fraction F or an HPL.dat file");
+            exa_usage_error("give the problem size: -N N, --mem-fraction F or an HPL.dat file (there is "
+                            "no ./HPL.dat to read)");
     }
     dat->threshold = o->threshold;
     for (int i = 0; i < dat->nwarn; i++)

@@ -9,6 +9,7 @@
 #include "exa_cli.h"
 #include "exa_hplmodel.h"
 #include "exa_record.h"
+#include "exa_rpeak.h"
 #include "exa_stats.h"
 #include "hpl_driver.h"
 
@@ -144,7 +145,8 @@ void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
     int idle = o->world_size - run->p * run->q;
     fprintf(f, "%s\nT/V                N    NB     P     Q               Time                 Gflops\n%s\n",
             RULE, DASH);
-    fprintf(f, "%-8s %11d %5d %5d %5d %18.2f %22.3e\n", tv, run->n, run->nb, run->p, run->q,
+    /* netlib's columns and its 4-decimal Gflops ("1.7648e+01"): scripts that read HPL.out read this */
+    fprintf(f, "%-8s %11d %5d %5d %5d %18.2f %22.4e\n", tv, run->n, run->nb, run->p, run->q,
             r->time, r->gflops);
     fprintf(f, "HPL_pdgesv() start time %s\n\nHPL_pdgesv() end time   %s\n\n", ts, te);
     if (r->phases) {
@@ -173,6 +175,13 @@ void hpl_print_result(const struct hpl_options *o, const struct hpl_run *run,
                    "cores = %.1f Gflop/s)\n",
                 100.0 * r->gflops / (o->calibrated * cores), o->calibrated, cores,
                 o->calibrated * cores);
+    struct exa_rpeak th;
+    int cpu_run = !o->hooks || !o->hooks->variant || !strcmp(o->hooks->variant, "cpu");
+    if (cpu_run && exa_rpeak_this_machine(&th) == 0)
+        fprintf(f, "exa-hpl: %.1f%% of the theoretical Rpeak (%.0f cores x %.3g GHz (%s) x %d flops/cycle = "
+                   "%.1f Gflop/s)\n",
+                100.0 * r->gflops / (th.ghz * th.flops_per_cycle * cores), cores, th.ghz, th.clock_source,
+                th.flops_per_cycle, th.ghz * th.flops_per_cycle * cores);
     if (idle > 0)
         fprintf(f, "exa-hpl: %d of %d ranks idle outside the %d x %d grid (not counted)\n", idle,
                 o->world_size, run->p, run->q);
@@ -339,12 +348,48 @@ static json_t *rpeak_json(const struct hpl_options *o, const struct hpl_result *
         json_object_set_new(rp, "efficiency_nominal", json_real(r->gflops / nominal));
     if (calibrated > 0)
         json_object_set_new(rp, "efficiency_calibrated", json_real(r->gflops / calibrated));
+    /* The theoretical Rpeak (TOP500's: cores x nominal clock x FP64 flops per cycle) of the grid's
+     * cores on this node's hardware; the calibrated dgemm rate stays beside it as dgemm_peak. */
+    struct exa_rpeak th;
+    if (exa_rpeak_this_machine(&th) == 0) {
+        double g = th.ghz * th.flops_per_cycle * cores;
+        json_object_set_new(rp, "rpeak_theoretical",
+                            json_pack("{s:f, s:f, s:f, s:s, s:i, s:s, s:s, s:i, s:s}", "gflops", g, "cores", cores,
+                                      "ghz", th.ghz, "clock_source", th.clock_source, "flops_per_cycle",
+                                      th.flops_per_cycle, "isa", th.isa, "flops_per_cycle_basis", th.fpc_basis,
+                                      "node_cores", th.cores, "basis", "grid cores x nominal clock x flops/cycle"));
+        json_object_set_new(rp, "rpeak_theoretical_gflops", json_real(g));
+        json_object_set_new(rp, "efficiency_theoretical", json_real(r->gflops / g));
+    }
+    if (calibrated > 0)
+        json_object_set_new(rp, "dgemm_peak_gflops", json_real(calibrated));
     json_object_set_new(rp, "efficiency_basis",
                         json_string(calibrated > 0 ? "calibrated dgemm x grid cores"
                                                    : "nominal ISA x frequency x grid cores"));
     *nominal_out = nominal;
     *calibrated_out = calibrated;
     return rp;
+}
+
+/* A GPU run: the rated FP64 peak of the engine's device (exa_rpeak's table, keyed on its name)
+ * times the grid's ranks (one GPU each) is added to the theoretical Rpeak; an unknown device is
+ * named and adds nothing. */
+static void add_gpu_rpeak(json_t *rec, int np, double gflops)
+{
+    const json_t *gpu = json_object_get(json_object_get(rec, "engine"), "gpu");
+    const char *name = json_string_value(json_object_get(gpu, "name"));
+    json_t *rp = json_object_get(json_object_get(rec, "results"), "rpeak");
+    json_t *th = json_object_get(rp, "rpeak_theoretical");
+    if (!name || !th)
+        return;
+    const struct exa_gpu_rpeak *e = exa_rpeak_gpu_lookup(name);
+    double per = exa_rpeak_gpu_gflops(e), total = json_number_value(json_object_get(th, "gflops")) + np * per;
+    json_object_set_new(th, "gpu", json_pack("{s:s, s:o, s:f, s:i, s:s}", "device", name, "rated_as",
+                                             e ? json_string(e->name) : json_null(), "gflops_per_gpu", per,
+                                             "gpus", np, "basis", e ? e->basis : "not in exa_rpeak's GPU table"));
+    json_object_set_new(th, "gflops", json_real(total));
+    json_object_set_new(rp, "rpeak_theoretical_gflops", json_real(total));
+    json_object_set_new(rp, "efficiency_theoretical", json_real(gflops / total));
 }
 
 /* verification, and the run-rule violations a test option or a negative threshold cause. */
@@ -443,5 +488,7 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
         exa_record_set_object(rec, "counters", json_incref(r->counters));
     if (o->hooks && o->hooks->describe)
         exa_record_set_object(rec, "engine", o->hooks->describe());
+    if (strcmp(variant, "cpu"))
+        add_gpu_rpeak(rec, np, r->gflops);
     return rec;
 }

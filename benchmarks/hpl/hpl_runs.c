@@ -55,11 +55,10 @@ double hpl_run_bytes(const struct hpl_run *r, int rank)
 {
     if (rank >= (long)r->p * r->q)
         return 0;
-    int row, col, nb = r->nb < r->n ? r->nb : r->n;
+    int row, col;
     grid_coords(rank, r->p, r->q, r->pmap, &row, &col);
-    /* N <= HPL_N_MAX keeps N + 1 and these local counts within int */
-    int mp = hpl_numroc(r->n, nb, row, r->p), nq = hpl_numroc(r->n + 1, nb, col, r->q);
-    return hpl_matrix_bytes_estimate(mp, nq) + (double)hpl_workspace_bytes(r->n, nb, r->p, mp, nq);
+    /* the same model `exabench plan` checks suites with */
+    return exa_hpl_rank_bytes(r->n, r->nb, r->p, r->q, row, col);
 }
 
 static void fmt_bytes(double b, char *buf, size_t len)

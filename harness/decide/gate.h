@@ -105,6 +105,10 @@ int gate_tol_parse(struct gate_tolerances *t, const char *text, const char *name
  * earlier ones and over files. Returns 0, or 2 with the reason in err. */
 int gate_tol_override(struct gate_tolerances *t, const char *arg, char *err, size_t errlen);
 
+/* A rule with its origin (e.g. a kind descriptor's default, "default: hpl descriptor"); later
+ * rules win, so add defaults before files and overrides. */
+void gate_tol_add(struct gate_tolerances *t, const char *glob, double frac, const char *origin);
+
 /* The tolerance of a metric, as a fraction. key is "BENCHMARK/METRIC"; unit (may be NULL) and
  * higher (1: higher is better, 0: lower) pick the built-in default when no rule matches:
  *   hpl Gflop/s and time 3%, STREAM bandwidth 3%, latency (us, lower is better) 10%,

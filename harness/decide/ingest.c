@@ -1,6 +1,6 @@
 /* exabench ingest RUN: adds a run to the history database (SQLite; default results/history.db).
- * One transaction per run; a run id already present changes nothing, so ingesting twice is
- * harmless. The schema is in README.md ("From results to decisions") and in history_schema below. */
+ * One transaction per run; the same run ingested twice changes nothing, and a different run that
+ * reuses a run id already present (another creation time, other runs) is refused. The schema is in README.md ("From results to decisions") and in history_schema below. */
 #include <getopt.h>
 #include <libgen.h>
 #include <math.h>
@@ -43,12 +43,14 @@ static void usage(void)
     printf("Usage: exabench ingest [OPTIONS] RUN...\n\n"
            "Adds each results folder RUN to the history database: one row per run in 'runs' (with\n"
            "its flattened provenance), per benchmark run in 'records', and per metric in 'metrics'.\n"
-           "A run whose id is already in the database is left as it is: ingesting the same run twice\n"
-           "changes nothing. 'exabench history' reads the database.\n\n"
+           "Ingesting the same run twice changes nothing. A different run that reuses a run id already\n"
+           "in the database (another creation time, other runs or statuses) is refused (exit 2).\n"
+           "'exabench history' reads the database.\n\n"
            "Options:\n"
            "      --db FILE  the database (default results/history.db; created when missing)\n"
            "  -h, --help     this text\n\n"
-           "Exit status: 0 ingested (or already present), 2 bad input or a database error.\n");
+           "Exit status: 0 ingested (or already present), 2 bad input, a reused run id or a database\n"
+           "error.\n");
 }
 
 int history_open(const char *path, int create, sqlite3 **db, char *err, size_t errlen)
@@ -90,7 +92,73 @@ int history_open(const char *path, int create, sqlite3 **db, char *err, size_t e
         }                                                                                                              \
     } while (0)
 
-/* Returns 1 ingested, 0 already present, -1 error. */
+static int cmp_run_id(const void *a, const void *b)
+{
+    return strcmp((*(const struct rd_run *const *)a)->id, (*(const struct rd_run *const *)b)->id);
+}
+
+/* What tells one run from another under the same id: each benchmark run's id, status and start
+ * time, in id order ("ID STATUS STARTED\n" each). */
+static void run_identity(const struct rd_set *set, struct sbuf *out)
+{
+    const struct rd_run **by_id = calloc(set->n ? set->n : 1, sizeof *by_id);
+    for (size_t i = 0; i < set->n; i++)
+        by_id[i] = &set->runs[i];
+    qsort(by_id, set->n, sizeof *by_id, cmp_run_id);
+    for (size_t i = 0; i < set->n; i++) {
+        const char *started = json_string_value(json_object_get(by_id[i]->rec, "started"));
+        sb_printf(out, "%s %s %s\n", by_id[i]->id, by_id[i]->status, started ? started : "");
+    }
+    free(by_id);
+}
+
+/* Is the run already in the database (run_id found) the run of set? 1 yes, 0 no (why says how it
+ * differs), -1 database error. */
+static int same_run(sqlite3 *db, const struct rd_set *set, char *why, size_t whylen)
+{
+    sqlite3_stmt *q = NULL;
+    int same = -1;
+    struct sbuf have, want;
+    sb_init(&have);
+    sb_init(&want);
+    if (sqlite3_prepare_v2(db, "SELECT created, n_runs FROM runs WHERE run_id = ?", -1, &q, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(q, 1, set->run_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_ROW)
+        goto out;
+    const char *created = (const char *)sqlite3_column_text(q, 0);
+    sqlite3_int64 n_runs = sqlite3_column_int64(q, 1);
+    if (*set->created && created && strcmp(created, set->created) != 0) {
+        snprintf(why, whylen, "created %s there, %s here", created, set->created);
+        same = 0;
+        goto out;
+    }
+    if (n_runs != (sqlite3_int64)set->n) {
+        snprintf(why, whylen, "%lld runs there, %zu here", (long long)n_runs, set->n);
+        same = 0;
+        goto out;
+    }
+    sqlite3_finalize(q);
+    if (sqlite3_prepare_v2(db, "SELECT run, status, coalesce(started, '') FROM records WHERE run_id = ? ORDER BY run",
+                           -1, &q, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(q, 1, set->run_id, -1, SQLITE_STATIC);
+    while (sqlite3_step(q) == SQLITE_ROW)
+        sb_printf(&have, "%s %s %s\n", (const char *)sqlite3_column_text(q, 0),
+                  (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2));
+    run_identity(set, &want);
+    same = !strcmp(have.s ? have.s : "", want.s ? want.s : "");
+    if (!same)
+        snprintf(why, whylen, "its runs, statuses or start times differ");
+out:
+    sqlite3_finalize(q);
+    sb_free(&have);
+    sb_free(&want);
+    return same;
+}
+
+/* Returns 1 ingested, 0 already present, -2 a different run under the same id (err says so), -1
+ * error. */
 static int ingest_one(sqlite3 *db, const char *path, const struct rd_set *set, char *err, size_t errlen)
 {
     sqlite3_stmt *q = NULL, *ins_run = NULL, *ins_rec = NULL, *ins_met = NULL;
@@ -103,7 +171,18 @@ static int ingest_one(sqlite3 *db, const char *path, const struct rd_set *set, c
         CHECK(rc);
     if (rc == SQLITE_ROW) {
         sqlite3_finalize(q);
+        char why[512] = "";
+        int same = same_run(db, set, why, sizeof why);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        if (same < 0) {
+            snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+            return -1;
+        }
+        if (!same) {
+            snprintf(err, errlen, "ingest: %s: run id %s is already in %s for a different run (%s): refused", set->dir,
+                     set->run_id, path, why);
+            return -2;
+        }
         return 0;
     }
     sqlite3_finalize(q);
@@ -211,7 +290,7 @@ int cmd_ingest(int argc, char **argv)
     int status = EXA_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         int rc = ingest_one(db, path, &sets[i], err, sizeof err);
-        if (rc < 0) {
+        if (rc < 0) {  /* a database error, or a different run under a run id already there */
             fprintf(stderr, "exabench: error: %s\n", err);
             status = EXA_EXIT_USAGE;
         } else if (rc == 0) {

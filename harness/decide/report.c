@@ -12,8 +12,10 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "exa_parse.h"
+#include "metric_order.h"
 #include "report.h"
 #include "report_page.h"
+#include "safe_io.h"
 
 static void usage(void)
 {
@@ -31,12 +33,17 @@ static void usage(void)
            "Failed runs (crashed, timed out, failed verification) are listed as failed and never\n"
            "appear in a figure or in the summary.\n\n"
            "Options:\n"
-           "  -o, --output DIR   write the report to DIR instead of reports/<run-id>/\n"
+           "  -o, --output DIR   write the report to DIR instead of reports/<run-id>/ (a folder,\n"
+           "                     not a symbolic link)\n"
            "      --no-render    write the gnuplot scripts and data but do not run gnuplot\n"
            "  -h, --help         this text\n\n"
            "Environment: EXA_GNUPLOT names the gnuplot binary (default: gnuplot on PATH).\n"
+           "The run id must be [A-Za-z0-9._-] (no '/', no '..'); record paths stay in the run folder\n"
+           "(no '..', no symbolic link, at most 64 MiB, regular files); outputs are written by\n"
+           "temporary file and rename, mode 0644, never through a symbolic link.\n\n"
            "Exit status: 0 report written, 2 bad input (missing folder, malformed record: the\n"
-           "message names the file, line and column) or a plot that gnuplot could not render.\n");
+           "message names the file, line and column; a refused run id or record path) or a plot\n"
+           "that gnuplot could not render.\n");
 }
 
 /* One run's lines of its benchmark's CSV: one line per metric (one line without metrics when the
@@ -64,9 +71,11 @@ static void csv_run_lines(const struct rd_run *r, struct sbuf *csv)
     if (!r->ok || json_object_size(metrics) == 0) {
         sb_printf(csv, "%s,,,,,\n", pre.s);
     } else {
-        const char *mn;
-        const json_t *m;
-        json_object_foreach((json_t *)metrics, mn, m) {
+        size_t nk;
+        const char **keys = metric_order_keys(metrics, &nk);  /* by message size */
+        for (size_t i = 0; i < nk; i++) {
+            const char *mn = keys[i];
+            const json_t *m = json_object_get(metrics, mn);
             const json_t *v = json_object_get(m, "value");
             sb_add(csv, pre.s);
             sb_add(csv, ",");
@@ -85,6 +94,7 @@ static void csv_run_lines(const struct rd_run *r, struct sbuf *csv)
                     sb_printf(csv, "%s%.17g", si ? " " : "", json_number_value(x));
             sb_add(csv, "\n");
         }
+        free(keys);
     }
     sb_free(&pre);
     sb_free(&params);
@@ -102,8 +112,13 @@ static void write_csvs(const struct rd_set *set, const struct bench *benches, si
         for (size_t i = 0; i < set->n; i++)
             if (!strcmp(set->runs[i].benchmark, benches[k].name))
                 csv_run_lines(&set->runs[i], &csv);
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s.csv", dir, benches[k].name);
+        /* The name comes from the run folder: only [A-Za-z0-9._-] reach the file name. */
+        char name[64], path[4096];
+        snprintf(name, sizeof name, "%s", benches[k].name);
+        for (char *c = name; *c; c++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", *c))
+                *c = '_';
+        snprintf(path, sizeof path, "%s/%s.csv", dir, name);
         if (rp_write_file(path, csv.s, csv.len, err, sizeof err) != 0)
             exa_input_error("%s", err);
         sb_free(&csv);
@@ -157,16 +172,25 @@ static void write_page(const struct report_page *p)
     sb_free(&md);
 }
 
-/* The output folder: -o, or reports/<run id>. */
+/* The output folder: -o, or reports/<run id> (a valid run id only: a manifest's "../../x" or
+ * "a/b" never leaves reports/). Either must be a real folder, not a symbolic link. */
 static void report_dir(const char *outdir, const struct rd_set *set, char *dir, size_t len)
 {
     char err[4096];
-    if (outdir)
+    if (outdir) {
         snprintf(dir, len, "%s", outdir);
-    else
+    } else {
+        if (safe_run_id_check(set->run_id, err, sizeof err) != 0)
+            exa_input_error("report: %s/manifest.json: %s: no report folder can be named after it (use -o DIR)",
+                            set->dir, err);
         snprintf(dir, len, "reports/%s", set->run_id);
+    }
     if (rp_mkdir_p(dir, err, sizeof err) != 0)
         exa_input_error("%s", err);
+    struct stat st = {0};
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        exa_input_error("report: %s is %s (refused: a report is written into a real folder only)", dir,
+                        S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder");
 }
 
 int cmd_report(int argc, char **argv)

@@ -62,7 +62,7 @@ struct rp_summary {
     long nmax;            /* N of that run */
     double n_half;        /* N at which half of Rmax is reached, interpolated; NaN unknown */
     int n_half_upper;     /* 1: the smallest N measured already exceeds Rmax/2: n_half is a bound */
-    double rpeak;         /* Gflop/s of the nodes of the Rmax run; NaN unknown */
+    double rpeak;         /* theoretical Gflop/s of the Rmax run's nodes or cores; NaN unknown */
     const char *rpeak_basis;
     double efficiency;    /* rmax / rpeak */
     int rmax_nodes;       /* nodes of the Rmax run */
@@ -75,8 +75,16 @@ struct rp_summary {
     double bandwidth_size;
     double energy_j;      /* energy of the Rmax run when measured; NaN otherwise */
     double power_w;
+    double dgemm_peak;    /* calibrated dgemm x cores of the Rmax run (a measurement, not Rpeak); NaN */
+    double efficiency_dgemm; /* rmax / dgemm_peak */
+    double mxp_gflops;    /* HPL-MxP: best valid, compliant FP64-equivalent rate; NaN when none */
+    long mxp_n;           /* N of that run */
+    const char *mxp_precision;
 };
 void rp_summarize(const struct rd_set *set, struct rp_summary *sum);
+/* results.rpeak of a run's record, read from its file (rd_load leaves "results" out): a new
+ * reference, or NULL when the record or the member is missing. */
+json_t *rp_record_rpeak(const struct rd_set *set, const struct rd_run *run);
 /* N1/2 from a sweep: x[] sizes ascending, y[] rates. Returns the interpolated size at which y first
  * reaches half of max(y); NaN when n == 0; *upper = 1 when y[0] already reaches it (returns x[0]). */
 double rp_n_half(const double *x, const double *y, size_t n, int *upper);
@@ -106,6 +114,11 @@ void rp_gp_str(struct sbuf *b, const char *s);
 /* Writes NAME.gp and NAME.dat of each plot into dir and runs gnuplot on them; returns the number
  * of failed scripts (names in err). render 0 writes the scripts only. */
 int rp_plots_write(const char *dir, struct rp_plot *plots, size_t n, int render, char *err, size_t errlen);
+
+/* ---- all-pairs (report_pairs.c): the heat maps of the first all-pairs run (either record form),
+ * and its page section naming the hosts of slow pairs and the outlier nodes ---- */
+void rp_plot_allpairs(const struct rd_set *set, struct rp_plot **plots, size_t *np, size_t *cap);
+void rp_page_pairs(const struct rd_set *set, struct sbuf *h, struct sbuf *md);
 
 /* ---- submissions (submit.c) ---- */
 #define RP_SUBMISSION_SCHEMA "exabench.submission"

@@ -262,7 +262,7 @@ static void plot_hpl(const struct rd_set *set, struct rp_plot **plots, size_t *n
 
     struct series *rm = &scaling.s[0];
     series_sort(rm);
-    if (rm->n >= 1) {
+    if (rm->n >= 2) {  /* one node count is a point, not a scaling curve: no plot */
         p = add_plot(plots, np, cap);
         rp_plot_begin(p, "hpl_scaling", "HPL: Rmax and parallel efficiency against node count");
         sb_add(&p->gp, "set xlabel 'nodes'\nset ylabel 'Rmax (Gflop/s)'\nset y2label 'parallel efficiency'\n"
@@ -407,100 +407,6 @@ static void comm_plot(struct rp_plot **plots, size_t *np, size_t *cap, struct se
     rp_plot_finish(p);
 }
 
-/* One all-pairs heat map: matrix m (P x P, null on the diagonal), slow pairs from the record's
- * results.slow_pairs (entries with figure, a, b) when present, else more than 25% off the median. */
-static void allpairs_map(const struct rd_run *r, const json_t *m, const char *figure, int lower,
-                         struct rp_plot **plots, size_t *np, size_t *cap)
-{
-    size_t n = json_array_size(m);
-    double *v = malloc(n * n * sizeof *v), *tmp = malloc(n * n * sizeof *tmp);
-    size_t nv = 0;
-    for (size_t a = 0; a < n; a++)
-        for (size_t b = 0; b < n; b++) {
-            const json_t *x = json_array_get(json_array_get(m, a), b);
-            v[a * n + b] = a != b && json_is_number(x) ? json_number_value(x) : NAN;
-            if (!isnan(v[a * n + b]))
-                tmp[nv++] = v[a * n + b];
-        }
-    double med = nv ? exa_median(tmp, nv) : NAN;
-    const json_t *listed = json_object_get(json_object_get(r->rec, "results"), "slow_pairs");
-    struct rp_plot *p = add_plot(plots, np, cap);
-    char name[64], title[160];
-    snprintf(name, sizeof name, "comm_allpairs_%s", figure);
-    snprintf(title, sizeof title, "comm all-pairs %s (%d ranks on %d node%s): slow pairs circled", figure, r->ranks,
-             r->nodes, r->nodes == 1 ? "" : "s");
-    rp_plot_begin(p, name, title);
-    sb_printf(&p->gp, "set xlabel 'peer rank'\nset ylabel 'rank'\nset yrange [] reverse\n"
-                      "set palette rgbformulae 22,13,-31\nset autoscale fix\nset cblabel '%s'\n%s",
-              lower ? "latency (us)" : "bandwidth (GB/s)", n <= 32 ? "set xtics 1\nset ytics 1\n" : "");
-    sb_add(&p->dat, "# matrix: row = rank, column = peer (NaN on the diagonal)\n");
-    for (size_t a = 0; a < n; a++) {
-        for (size_t b = 0; b < n; b++)
-            sb_printf(&p->dat, "%s%.17g", b ? " " : "", v[a * n + b]);
-        sb_add(&p->dat, "\n");
-    }
-    sb_add(&p->dat, "\n\n# slow pairs: column row\n");
-    size_t slow = 0;
-    if (json_is_array(listed)) {
-        size_t i;
-        const json_t *e;
-        json_array_foreach(listed, i, e) {
-            const char *fig = json_string_value(json_object_get(e, "figure"));
-            const json_t *ja = json_object_get(e, "a"), *jb = json_object_get(e, "b");
-            if (!fig || strcmp(fig, figure) || !json_is_integer(ja) || !json_is_integer(jb))
-                continue;
-            long a = (long)json_integer_value(ja), b = (long)json_integer_value(jb);
-            sb_printf(&p->dat, "%ld %ld\n%ld %ld\n", b, a, a, b);
-            slow++;
-        }
-    } else {
-        for (size_t a = 0; a < n; a++)
-            for (size_t b = 0; b < n; b++) {
-                double x = v[a * n + b];
-                if (!isnan(x) && (lower ? x > 1.25 * med : x < 0.8 * med)) {
-                    sb_printf(&p->dat, "%zu %zu\n", b, a);
-                    slow++;
-                }
-            }
-    }
-    if (!slow)
-        sb_add(&p->dat, "NaN NaN\n");
-    sb_printf(&p->gp, "plot '%s.dat' index 0 matrix with image title '', \\\n"
-                      "     '%s.dat' index 1 using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' title 'slow pair'\n",
-              p->name, p->name);
-    rp_plot_finish(p);
-    free(v);
-    free(tmp);
-}
-
-static int square(const json_t *m)
-{
-    size_t n = json_array_size(m);
-    return json_is_array(m) && n >= 2 && json_array_size(json_array_get(m, 0)) == n;
-}
-
-static void plot_allpairs(const struct rd_set *set, struct rp_plot **plots, size_t *np, size_t *cap)
-{
-    for (size_t i = 0; i < set->n; i++) {
-        const struct rd_run *r = &set->runs[i];
-        if (!r->ok || !kind_has_plot(r->benchmark, "pair_matrix") || !strstr(r->test, "allpairs"))
-            continue;
-        const json_t *mx = json_object_get(json_object_get(r->rec, "results"), "matrix");
-        const json_t *lat = json_object_get(mx, "latency_us"), *bw = json_object_get(mx, "bandwidth_GBps");
-        int any = 0;
-        if (square(lat)) {
-            allpairs_map(r, lat, "latency", 1, plots, np, cap);
-            any = 1;
-        }
-        if (square(bw)) {
-            allpairs_map(r, bw, "bandwidth", 0, plots, np, cap);
-            any = 1;
-        }
-        if (any)
-            return;  /* the first all-pairs run with a matrix */
-    }
-}
-
 size_t rp_build_plots(const struct rd_set *set, struct rp_plot **out)
 {
     struct rp_plot *plots = NULL;
@@ -525,7 +431,7 @@ size_t rp_build_plots(const struct rd_set *set, struct rp_plot **out)
     series_free(&c.bw);
     series_free(&c.rate);
     series_free(&c.coll);
-    plot_allpairs(set, &plots, &n, &cap);
+    rp_plot_allpairs(set, &plots, &n, &cap);
     *out = plots;
     return n;
 }

@@ -7,6 +7,7 @@
 
 #include "exa_parse.h"
 #include "kind.h"
+#include "metric_order.h"
 #include "report.h"
 
 double rp_n_half(const double *x, const double *y, size_t n, int *upper)
@@ -84,9 +85,13 @@ void rp_comm_points(const struct rd_run *run, rp_point_fn fn, void *ctx)
     char series[256];
     int found = 0;
     /* The metrics named QUANTITY_SIZE ("latency_8B", "bandwidth_1M", "message_rate_4K"). */
+    const json_t *metrics = json_object_get(run->rec, "metrics");
+    size_t nk;
+    const char **keys = metric_order_keys(metrics, &nk);  /* by message size, as everywhere */
     const char *key;
-    const json_t *m;
-    json_object_foreach(json_object_get(run->rec, "metrics"), key, m) {
+    for (size_t i = 0; i < nk; i++) {
+        key = keys[i];
+        const json_t *m = json_object_get(metrics, key);
         double size = rp_metric_size(key);
         const json_t *v = json_object_get(m, "value");
         if (size < 0 || !json_is_number(v))
@@ -100,6 +105,7 @@ void rp_comm_points(const struct rd_run *run, rp_point_fn fn, void *ctx)
         fn(ctx, series, size, json_number_value(v), unit ? unit : "");
         found = 1;
     }
+    free(keys);
     if (found)
         return;
     /* Otherwise per-size tables in results: arrays of objects with a size field. */
@@ -172,11 +178,74 @@ static int cmp_npoint(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+json_t *rp_record_rpeak(const struct rd_set *set, const struct rd_run *run)
+{
+    if (!run || !run->record_file)
+        return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", set->dir, run->record_file);
+    json_t *rec = json_load_file(path, 0, NULL);
+    json_t *rp = json_object_get(json_object_get(rec, "results"), "rpeak");
+    json_incref(rp);
+    json_decref(rec);
+    return rp;
+}
+
+/* Rpeak is theoretical (the run's system, else the record's rpeak_theoretical, else an expected
+ * peak that is not a dgemm measurement); the calibrated dgemm peak is a second, labelled figure. */
+static void summary_peaks(const struct rd_set *set, const struct rd_run *top, struct rp_summary *s)
+{
+    const json_t *m = json_object_get(json_object_get(top->rec, "metrics"), "gflops");
+    json_t *rp = rp_record_rpeak(set, top);
+    const json_t *th = json_object_get(rp, "rpeak_theoretical_gflops"), *e = json_object_get(m, "expected");
+    const char *eb = json_string_value(json_object_get(m, "expected_basis"));
+    int e_is_dgemm = eb && strstr(eb, "dgemm");
+    if (set->rpeak_per_node > 0) {
+        s->rpeak = set->rpeak_per_node * top->nodes;
+        s->rpeak_basis = "theoretical: system rpeak_per_node_gflops x nodes";
+    } else if (json_is_number(th) && json_number_value(th) > 0) {
+        s->rpeak = json_number_value(th);
+        s->rpeak_basis = "theoretical: grid cores x nominal clock x flops/cycle (exa-hpl's rpeak_theoretical)";
+    } else if (json_is_number(e) && json_number_value(e) > 0 && !e_is_dgemm) {
+        s->rpeak = json_number_value(e);
+        s->rpeak_basis = eb ? eb : "record's expected peak";
+    }
+    const json_t *dg = json_object_get(rp, "dgemm_peak_gflops");
+    if (!json_is_number(dg))
+        dg = json_object_get(rp, "rpeak_calibrated_gflops");
+    if (json_is_number(dg) && json_number_value(dg) > 0)
+        s->dgemm_peak = json_number_value(dg);
+    else if (json_is_number(e) && json_number_value(e) > 0 && e_is_dgemm)
+        s->dgemm_peak = json_number_value(e);
+    if (!isnan(s->rpeak) && s->rpeak > 0)
+        s->efficiency = s->rmax / s->rpeak;
+    if (!isnan(s->dgemm_peak))
+        s->efficiency_dgemm = s->rmax / s->dgemm_peak;
+    json_decref(rp);
+}
+
+/* HPL-MxP's figure: only a compliant run counts (a weakened matrix or an fp64 factorisation is
+ * no mixed-precision result). */
+static void mxp_consider(struct rp_summary *s, const struct rd_run *r)
+{
+    double v;
+    const json_t *comp = json_object_get(r->rec, "compliance");
+    if (json_is_false(json_object_get(comp, "compliant")) || rd_metric(r, "gflops", &v, NULL, NULL) != 0)
+        return;
+    if (isnan(s->mxp_gflops) || v > s->mxp_gflops) {
+        s->mxp_gflops = v;
+        double n = rd_param(r, "n");
+        s->mxp_n = isnan(n) ? 0 : (long)n;
+        s->mxp_precision = json_string_value(json_object_get(json_object_get(r->rec, "parameters"), "precision"));
+    }
+}
+
 void rp_summarize(const struct rd_set *set, struct rp_summary *s)
 {
     memset(s, 0, sizeof *s);
     s->rmax = s->n_half = s->rpeak = s->efficiency = s->triad_per_node = NAN;
     s->latency_us = s->bandwidth_gbs = s->energy_j = s->power_w = NAN;
+    s->dgemm_peak = s->efficiency_dgemm = s->mxp_gflops = NAN;
     s->rpeak_basis = "";
     struct comm_best cb = {NAN, 0, NAN, 0, NULL};
     for (size_t i = 0; i < set->n; i++) {
@@ -196,6 +265,8 @@ void rp_summarize(const struct rd_set *set, struct rp_summary *s)
         } else if (kind_has_role(r->benchmark, KIND_ROLE_NETWORK)) {
             cb.run = r;
             rp_comm_points(r, comm_best_point, &cb);
+        } else if (kind_has_role(r->benchmark, KIND_ROLE_MXP)) {
+            mxp_consider(s, r);
         }
     }
     s->latency_us = cb.lat;
@@ -239,20 +310,7 @@ void rp_summarize(const struct rd_set *set, struct rp_summary *s)
     free(xs);
     free(ys);
     free(pts);
-    if (set->rpeak_per_node > 0) {
-        s->rpeak = set->rpeak_per_node * top->nodes;
-        s->rpeak_basis = "system rpeak_per_node_gflops x nodes";
-    } else {
-        const json_t *m = json_object_get(json_object_get(top->rec, "metrics"), "gflops");
-        const json_t *e = json_object_get(m, "expected");
-        if (json_is_number(e) && json_number_value(e) > 0) {
-            s->rpeak = json_number_value(e);
-            const char *b = json_string_value(json_object_get(m, "expected_basis"));
-            s->rpeak_basis = b ? b : "record's expected peak";
-        }
-    }
-    if (!isnan(s->rpeak) && s->rpeak > 0)
-        s->efficiency = s->rmax / s->rpeak;
+    summary_peaks(set, top, s);
     /* Energy is measured with the counters (--papi), and only where a source exists. */
     const json_t *energy = json_object_get(json_object_get(top->rec, "counters"), "energy");
     if (json_is_true(json_object_get(energy, "available"))) {

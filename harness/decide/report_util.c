@@ -13,9 +13,9 @@
 
 #include <yaml.h>
 
-#include "file_atomic.h"
 #include "report.h"
 #include "rundir_scan.h"
+#include "safe_io.h"
 #include "yaml_load.h"
 
 /* ---- growing string ---- */
@@ -84,10 +84,12 @@ int rp_mkdir_p(const char *path, char *err, size_t errlen)
 
 int rp_write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
-    /* Not durable: a report is rendered again from its run folder; atomic, so that a page open in
-     * a browser never shows half a file. */
-    if (rd_write_atomic(path, data, len, 0) != 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+    /* Atomic (a page open in a browser never shows half a file), 0644 whatever the umask, and
+     * never through a symlink: one planted at path is replaced, a folder that is a symlink is
+     * refused (safe_write_file). */
+    char why[4096];
+    if (safe_write_file(path, data, len, 0644, NULL, why, sizeof why) != 0) {
+        snprintf(err, errlen, "cannot write %s", why);
         return -1;
     }
     return 0;
@@ -95,36 +97,19 @@ int rp_write_file(const char *path, const char *data, size_t len, char *err, siz
 
 char *rp_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (cap - n - 1 == 0)
-            buf = realloc(buf, cap *= 2);
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "%s: read error", path);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
+    /* A regular file of at most 64 MiB: a device or fifo (/dev/zero) is refused, not read on. */
+    return safe_read_file(path, 0, len, err, errlen);
 }
 
 json_t *rp_load_json(const char *path, char *err, size_t errlen)
 {
     json_error_t je;
-    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    size_t len;
+    char *text = safe_read_file(path, 0, &len, err, errlen);  /* capped, regular files only */
+    if (!text)
+        return NULL;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    free(text);
     if (!j) {
         if (je.line > 0)
             snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column, je.text);
@@ -244,6 +229,27 @@ void rp_base64(struct sbuf *out, const unsigned char *data, size_t len)
 }
 
 /* ---- gnuplot ---- */
+/* Removes what a plot script NAME.gp writes (NAME.png, NAME.svg, NAME.gp.log) when it is not a
+ * folder: a stale output or a planted symlink. */
+static void unlink_outputs(const char *script)
+{
+    static const char *const ext[] = {".png", ".svg"};
+    char stem[4096], path[4200];
+    snprintf(stem, sizeof stem, "%s", script);
+    size_t l = strlen(stem);
+    if (l > 3 && !strcmp(stem + l - 3, ".gp"))
+        stem[l - 3] = 0;
+    for (size_t k = 0; k < 3; k++) {
+        if (k < 2)
+            snprintf(path, sizeof path, "%s%s", stem, ext[k]);
+        else
+            snprintf(path, sizeof path, "%s.log", script);
+        struct stat st;
+        if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            unlink(path);
+    }
+}
+
 int rp_gnuplot(const char *dir, char *const *scripts, size_t n, char *err, size_t errlen)
 {
     const char *gp = getenv("EXA_GNUPLOT");
@@ -260,9 +266,13 @@ int rp_gnuplot(const char *dir, char *const *scripts, size_t n, char *err, size_
         if (pid == 0) {
             if (chdir(dir) != 0)
                 _exit(126);
+            /* gnuplot's outputs: 0644 whatever the umask, and made anew, so that a symlink
+             * planted under their names is removed, never written through. */
+            umask(022);
+            unlink_outputs(scripts[i]);
             char log[4096];
             snprintf(log, sizeof log, "%s.log", scripts[i]);
-            int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+            int fd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
             if (fd >= 0) {
                 dup2(fd, 1);
                 dup2(fd, 2);

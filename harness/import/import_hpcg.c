@@ -209,6 +209,7 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
         imp_snake(name, sname, sizeof sname);
         if (strcmp(r.kv[i].value, "PASSED") && strcmp(r.kv[i].value, "FAILED")) {
             imp_expected(err, &d, r.kv[i].line - 1, "'...::Result=PASSED' or '=FAILED'");
+            json_decref(checks);  /* not yet in results (fuzz_import found it leaked) */
             goto done;
         }
         failed_checks += !strcmp(r.kv[i].value, "FAILED");

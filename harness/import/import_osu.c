@@ -75,7 +75,7 @@ static void title_test(const char *title, char *test, size_t tlen, char *version
         b--;
     char words[160] = "";
     size_t k = 0;
-    for (int i = a; i < b; i++)
+    for (int i = a; i < b && k < sizeof words; i++)  /* snprintf counts what did not fit: stop there */
         k += (size_t)snprintf(words + k, sizeof words - k, "%s%s", i > a ? " " : "", tok[i]);
     snprintf(label, llen, "%s", words);
     if (!strcmp(words, "Latency"))

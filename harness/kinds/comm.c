@@ -4,6 +4,7 @@
  * and not hours later on the machine. Parameters carry the names exa-comm writes in its record. */
 #include "kind.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +161,132 @@ static void comm_fill(const struct kind_step *st, const void *variant, struct ki
     snprintf(out->label, sizeof out->label, "exa-comm %s %ld rank%s", test, ranks, ranks > 1 ? "s" : "");
 }
 
+/* ---- plan's fit check ------------------------------------------------------------------- */
+
+/* exa-comm's loops as its test table sets them (benchmarks/comm/{pt2pt,collectives,allpairs}.c):
+ * default sizes, iterations and warm-up for messages up to 8 KiB and above, and the shape of one
+ * iteration for the model. */
+enum comm_shape { CS_PINGPONG, CS_WINDOW, CS_TREE, CS_ALL, CS_PAIRS };
+static const struct comm_loops {
+    const char *test, *range;
+    long iters_small, warmup_small, iters_large, warmup_large;
+    enum comm_shape shape;
+    int buffers;                /* message buffers of the largest size per rank: x1, or x ranks */
+} comm_loops[] = {
+    {"latency", "1:4M", 10000, 100, 1000, 10, CS_PINGPONG, 1},
+    {"bw", "1:4M", 100, 10, 20, 2, CS_WINDOW, 1},
+    {"bibw", "1:4M", 100, 10, 20, 2, CS_WINDOW, 1},
+    {"mbw_mr", "1:4M", 100, 10, 20, 2, CS_WINDOW, 1},
+    {"allreduce", "4:1M", 1000, 100, 100, 10, CS_TREE, 1},
+    {"reduce", "4:1M", 1000, 100, 100, 10, CS_TREE, 1},
+    {"bcast", "1:1M", 1000, 100, 100, 10, CS_TREE, 1},
+    {"allgather", "1:1M", 1000, 100, 100, 10, CS_ALL, 0},
+    {"alltoall", "1:1M", 1000, 100, 100, 10, CS_ALL, 0},
+    {"reduce_scatter", "4:1M", 1000, 100, 100, 10, CS_TREE, 1},
+    {"barrier", NULL, 1000, 100, 100, 10, CS_TREE, 1},
+    {"allpairs", "8:1M", 1000, 10, 1000, 10, CS_PAIRS, 1},
+};
+
+static const struct comm_loops *comm_loops_of(const struct run *r)
+{
+    for (size_t i = 0; r->test && i < sizeof comm_loops / sizeof *comm_loops; i++)
+        if (!strcmp(comm_loops[i].test, r->test))
+            return &comm_loops[i];
+    return NULL;
+}
+
+static int comm_range(const struct run *r, const struct comm_loops *l, struct exa_range *out)
+{
+    char err[EXA_ERR_LEN];
+    const char *given = r->entry ? ((const struct comm_entry *)r->entry->priv)->msg_sizes : NULL;
+    const char *text = given ? given : l->range;
+    return text && exa_parse_range(text, out, err) == 0 ? 0 : -1;
+}
+
+static long comm_window(const struct run *r, const struct comm_loops *l)
+{
+    json_t *w = json_object_get(r->parameters, "window");
+    return json_is_integer(w) ? (long)json_integer_value(w) : l->shape == CS_PAIRS ? 16 : 64;
+}
+
+/* Send and receive buffers of the largest size on every rank of the node (and a whole window
+ * of them with --validate). */
+static double comm_memory(const struct run *r, const struct kind_rates *rt)
+{
+    (void)rt;
+    const struct comm_loops *l = comm_loops_of(r);
+    struct exa_range rg;
+    if (!l || comm_range(r, l, &rg) != 0)
+        return 0;
+    double per = (double)rg.max * (l->buffers ? 1.0 : (double)r->ranks);
+    double recv = per;
+    if (json_is_true(json_object_get(r->parameters, "validate")) &&
+        (l->shape == CS_WINDOW || l->shape == CS_PAIRS))
+        recv *= (double)comm_window(r, l);
+    return (per + recv) * (double)r->ranks_per_node;
+}
+
+/* Seconds of one iteration at message size s. */
+static double comm_iteration(const struct comm_loops *l, double s, double ranks, long window,
+                             const struct kind_rates *rt)
+{
+    double lat = rt->latency_us * 1e-6, move = s / (rt->bandwidth_gbs * 1e9);
+    double hops = ceil(log2(ranks > 2 ? ranks : 2));
+    switch (l->shape) {
+    case CS_PINGPONG: return 2 * (lat + move);
+    case CS_WINDOW: return lat + (double)window * (move + 0.1 * lat);
+    case CS_TREE: return hops * (lat + move);
+    case CS_ALL: return hops * lat + (ranks - 1) * move;
+    default: return 0;
+    }
+}
+
+/* allpairs: P-1 rounds (P for odd P) of a latency ping-pong at the smallest size and a bandwidth
+ * window at the largest in each direction. */
+static double comm_pairs(const struct run *r, const struct comm_loops *l, const struct exa_range *rg,
+                         long iters, const struct kind_rates *rt)
+{
+    double lat = rt->latency_us * 1e-6, bw = rt->bandwidth_gbs * 1e9;
+    double rounds = (double)(r->ranks % 2 ? r->ranks : r->ranks - 1);
+    long bw_iters = iters / 50 > 2 ? iters / 50 : 2;
+    double one = (double)(iters + l->warmup_small) * 2 * (lat + (double)rg->min / bw)
+                 + 2.0 * (double)bw_iters * (double)comm_window(r, l) * ((double)rg->max / bw);
+    return rounds * one;
+}
+
+/* Every size of the sweep: (warm-up + iterations) x one iteration of the test's shape. */
+static double comm_duration(const struct run *r, const struct kind_rates *rt)
+{
+    const struct comm_loops *l = comm_loops_of(r);
+    struct exa_range rg = {.min = 0, .max = 0, .step = 2, .multiply = 1};
+    if (!l || rt->latency_us <= 0 || rt->bandwidth_gbs <= 0 || (l->range && comm_range(r, l, &rg)))
+        return 0;
+    json_t *it = json_object_get(r->parameters, "iterations"), *wu = json_object_get(r->parameters, "warmup");
+    long iters = json_is_integer(it) ? (long)json_integer_value(it) : l->iters_small;
+    long warm = json_is_integer(wu) ? (long)json_integer_value(wu) : l->warmup_small;
+    if (l->shape == CS_PAIRS)
+        return comm_pairs(r, l, &rg, iters, rt);
+    double total = 0;
+    long window = comm_window(r, l);
+    for (double s = (double)rg.min; s <= (double)rg.max;) {
+        int large = s > 8192;
+        double i = large ? fmax(1, floor((double)iters * l->iters_large / l->iters_small)) : iters;
+        double w = large && l->warmup_small ? floor((double)warm * l->warmup_large / l->warmup_small)
+                                            : warm;
+        total += (i + w) * comm_iteration(l, s, (double)r->ranks, window, rt);
+        if (!l->range)
+            break;
+        double next = rg.multiply ? s * (double)rg.step : s + (double)rg.step;
+        s = next > s ? next : s + 1;
+    }
+    return total;
+}
+
 static const char *const comm_plots[] = {"message_sizes", "pair_matrix", NULL};
+
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance comm_tolerances[] = {
+    {"*latency*", 0.10, NULL}, {"*bandwidth*", 0.05, NULL}, {"message_rate_*", 0.05, NULL}, {NULL, 0, NULL}};
 
 const struct kind kind_comm = {
     .name = "comm",
@@ -172,7 +298,10 @@ const struct kind kind_comm = {
     .check = comm_check,
     .expand = comm_expand,
     .fill = comm_fill,
+    .memory_per_node = comm_memory,
+    .duration_estimate = comm_duration,
     .headline_metric = "latency_8B",
     .role = KIND_ROLE_NETWORK,
     .plots = comm_plots,
+    .tolerances = comm_tolerances,
 };

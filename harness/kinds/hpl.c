@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +222,65 @@ static void hpl_screen_argv(const struct screen_cfg *sc, long ranks, long thread
     strlist_pushf(a, "%ld", q);
 }
 
+/* ---- plan's fit check ------------------------------------------------------------------- */
+
+#define HPL_DEFAULT_NB 192      /* exa-hpl's default block size (exa-hpl(1)) */
+
+static double hpl_par(const struct run *r, const char *key, double dflt)
+{
+    json_t *v = json_object_get(r->parameters, key);
+    return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+/* The worst node's share of the matrix and workspace; 0 (unknown) for an HPL.dat run. */
+static double hpl_memory(const struct run *r, const struct kind_rates *rt)
+{
+    (void)rt;
+    double n = hpl_par(r, "n", 0), nb = hpl_par(r, "nb", HPL_DEFAULT_NB);
+    long p = (long)hpl_par(r, "p", 0), q = (long)hpl_par(r, "q", 0);
+    if (n <= 0 || p <= 0 || q <= 0)
+        return 0;
+    return exa_hpl_node_bytes(n, nb, p, q, r->ranks_per_node);
+}
+
+/* HPL's flops at the dgemm rate of the cores it runs on times HPL's efficiency, which falls for
+ * small local matrices (panel work and messages are not hidden behind the update); plus the
+ * O(N^2) set-up, generation and residual check at memory speed, the first touch of the
+ * matrix's pages, and exa-hpl's own dgemm calibration (about 0.3 s) at start. */
+static double hpl_duration(const struct run *r, const struct kind_rates *rt)
+{
+    double n = hpl_par(r, "n", 0), p = hpl_par(r, "p", 0), q = hpl_par(r, "q", 0);
+    if (n <= 0 || p <= 0 || q <= 0 || rt->dgemm_gflops_per_core <= 0)
+        return 0;
+    double per_node = (double)(r->ranks_per_node * r->threads_per_rank);
+    if (rt->cores_per_node > 0 && per_node > rt->cores_per_node)
+        per_node = rt->cores_per_node;
+    if (rt->parallel_cores > 0 && per_node > rt->parallel_cores)
+        per_node = rt->parallel_cores;
+    double cores = per_node * (double)r->nodes;
+    double local = n / sqrt(p * q), eff = rt->hpl_efficiency > 0 ? rt->hpl_efficiency : 0.7;
+    eff *= local / (local + 1000.0);
+    double seconds = exa_hpl_flops(n) / (rt->dgemm_gflops_per_core * 1e9 * cores * eff);
+    double bw = rt->memory_gbs_per_core * per_node;   /* GB/s of the node; 5 per core if unknown */
+    if (rt->memory_gbs_per_node > 0 && (bw <= 0 || bw > rt->memory_gbs_per_node))
+        bw = rt->memory_gbs_per_node;
+    if (bw <= 0)
+        bw = 5.0 * per_node;
+    seconds += 6.0 * 8.0 * n * n / (double)r->nodes / (bw * 1e9);
+    if (rt->first_touch_gbs > 0)
+        seconds += hpl_memory(r, rt) / (rt->first_touch_gbs * 1e9 * per_node);
+    /* every step's panel broadcast and row swaps cost at least a latency per block column */
+    if (p * q > 1 && rt->latency_us > 0)
+        seconds += n / hpl_par(r, "nb", HPL_DEFAULT_NB) * (log2(p) + log2(q) + 2) * rt->latency_us
+                   * 1e-6;
+    return seconds + 0.3;
+}
+
 static const char *const hpl_plots[] = {"size_sweep", NULL};
+
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance hpl_tolerances[] = {
+    {"gflops", 0.03, NULL}, {"time", 0.03, NULL}, {"update_rate", 0.03, "update_rate"}, {NULL, 0, NULL}};
 
 const struct kind kind_hpl = {
     .name = "hpl",
@@ -234,9 +293,14 @@ const struct kind kind_hpl = {
     .expand = hpl_expand,
     .fill = hpl_fill,
     .uses_blas = 1,
+    .memory_per_node = hpl_memory,
+    .duration_estimate = hpl_duration,
     .screen = {KIND_SCREEN_COMPUTE, hpl_screen_wanted, hpl_screen_metric, hpl_screen_argv, "",
                "Gflop/s"},
     .headline_metric = "gflops",
     .role = KIND_ROLE_RMAX,
     .plots = hpl_plots,
+    .tolerances = hpl_tolerances,
+    .family = "hpl",
+    .compare_key = kind_hpl_family_key,
 };

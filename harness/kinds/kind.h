@@ -38,10 +38,28 @@ struct kind_run {
     char slug[128], label[256];
 };
 
-/* Per-metric default regression tolerance for compare (a hook for compare's next issue). */
+/* Per-metric default regression tolerance for compare: metric is an fnmatch pattern on the metric
+ * name, fraction the smallest change that matters (0.03: 3%). within names the metric whose
+ * `samples` are within-run samples of this one (exa-hpl's update_rate, which carries
+ * results.update_rate_samples.values), so that one run per side can be tested; NULL: none. */
 struct kind_tolerance {
     const char *metric;
     double fraction;
+    const char *within;
+};
+
+/* What a run's memory and duration depend on besides the run (plan_fit.c fills it from the system
+ * section or this machine): 0 in a field means unknown. Rates are per core, node or link. */
+struct kind_rates {
+    double dgemm_gflops_per_core;       /* calibrated (measured) dgemm of one core */
+    double hpl_efficiency;              /* HPL's rate / the dgemm rate of the cores it uses */
+    double memory_gbs_per_node;         /* STREAM-like bandwidth of one node, all cores */
+    double memory_gbs_per_core;         /* ... of one core alone */
+    double first_touch_gbs;             /* one core's first touch of new pages; 0: free */
+    double cores_per_node;
+    double parallel_cores;              /* cores a run gets now (a loaded local machine); 0: all */
+    double latency_us, bandwidth_gbs;   /* point to point, between nodes or ranks */
+    double llc_bytes;                   /* a node's last-level cache, all instances */
 };
 
 struct kind {
@@ -63,9 +81,10 @@ struct kind {
     void (*fill)(const struct kind_step *st, const void *variant, struct kind_run *out);
     int uses_blas;                      /* OPENBLAS_NUM_THREADS and the kernel check apply */
 
-    /* Plan's next needs (NULL: unknown): bytes per node a run needs, and its expected seconds. */
-    double (*memory_per_node)(const struct run *r);
-    double (*duration_estimate)(const struct run *r);
+    /* `exabench plan`'s fit check (NULL or 0: unknown): the most bytes a run needs on one node,
+     * and its expected seconds at the machine's rates (plan_fit.c), without the launch cost. */
+    double (*memory_per_node)(const struct run *r, const struct kind_rates *rt);
+    double (*duration_estimate)(const struct run *r, const struct kind_rates *rt);
 
     /* Screening (the suite's screen section) runs one compute-bound and one memory-bound kind on
      * every node: its screen_* keys name their sizes. */
@@ -83,13 +102,24 @@ struct kind {
     /* What the summary, submit and rank take from it: the Rmax kind's best headline is Rmax (and
      * its failed runs block a submission), the memory kind's is Triad per node, the network
      * kind's message-size sweeps give small-message latency and large-message bandwidth. */
-    enum kind_role { KIND_ROLE_NONE, KIND_ROLE_RMAX, KIND_ROLE_MEMORY, KIND_ROLE_NETWORK } role;
+    enum kind_role { KIND_ROLE_NONE, KIND_ROLE_RMAX, KIND_ROLE_MEMORY, KIND_ROLE_NETWORK, KIND_ROLE_MXP } role;
     const char *const *plots;           /* report_plot.c's figures that take its runs (NULL-ended) */
     const struct kind_tolerance *tolerances; /* compare's defaults ({NULL} ended); NULL: global */
 
     /* An importer kind reads another tool's output into records (NULL for our benchmarks). */
     int (*import)(const char *path, void *records_json_array);
+
+    /* Import (harness/import/): the importer that writes this kind's records (NULL: none), the
+     * native kind whose figures it compares with ("hpl" for netlib/vendor HPL and hpcc), and the
+     * key compare matches runs of a family on (params: the record's `parameters`, a json_t):
+     * 0 with the key in buf, or -1 to keep the run's full key. */
+    const char *importer;
+    const char *family;
+    int (*compare_key)(const void *params, const char *test, char *buf, size_t len);
 };
+
+/* The HPL family's compare key: "family=hpl|TEST|n= nb= p= q=" (kinds/imported.c). */
+int kind_hpl_family_key(const void *params, const char *test, char *buf, size_t len);
 
 /* Prints "FILE:LINE:COLUMN: error: ..." for the step's suite file and returns -1. */
 struct mark;

@@ -7,15 +7,36 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct kind kind_hpl, kind_stream, kind_comm;
+extern const struct kind kind_hpl, kind_stream, kind_comm, kind_mxp;
+extern const struct kind *const kind_imported[], *const kind_external[];  /* imported.c, external */
 
-/* Built-in kinds first, then room for those that tests register. */
-static const struct kind *table[16] = {&kind_hpl, &kind_stream, &kind_comm, NULL};
+/* Built-in kinds first, then the imported and external ones (kinds_init), then room for those
+ * that tests register. */
+static const struct kind *table[48] = {&kind_hpl, &kind_stream, &kind_comm, &kind_mxp, NULL};
 
-const struct kind *const *kind_all(void) { return table; }
+static void kinds_init(void)
+{
+    static int done;
+    if (done++)
+        return;
+    size_t n = 0;
+    while (table[n])
+        n++;
+    for (const struct kind *const *k = kind_imported; *k; k++)
+        table[n++] = *k;
+    for (const struct kind *const *k = kind_external; *k; k++)
+        table[n++] = *k;
+}
+
+const struct kind *const *kind_all(void)
+{
+    kinds_init();
+    return table;
+}
 
 const struct kind *kind_find(const char *name)
 {
+    kinds_init();
     for (const struct kind *const *k = table; *k; k++)
         if (!strcmp((*k)->name, name))
             return *k;
@@ -24,6 +45,7 @@ const struct kind *kind_find(const char *name)
 
 int kind_register(const struct kind *k)
 {
+    kinds_init();
     size_t n = 0;
     while (table[n])
         n++;
@@ -33,20 +55,23 @@ int kind_register(const struct kind *k)
     return 0;
 }
 
+/* The kinds a suite entry can name: those that expand into runs (not the import-only ones). */
 void kind_names(char *out, size_t len)
 {
+    const struct kind *run[48];
     size_t n = 0, used = 0;
-    while (table[n])
-        n++;
+    for (const struct kind *const *k = kind_all(); *k; k++)
+        if ((*k)->expand)
+            run[n++] = *k;
     out[0] = 0;
     for (size_t i = 0; i < n && used < len; i++)
-        used += (size_t)snprintf(out + used, len - used, "%s%s", table[i]->name,
+        used += (size_t)snprintf(out + used, len - used, "%s%s", run[i]->name,
                                  i + 2 < n ? ", " : i + 2 == n ? " or " : "");
 }
 
 const struct kind *kind_screened(enum kind_screen role)
 {
-    for (const struct kind *const *k = table; *k; k++)
+    for (const struct kind *const *k = kind_all(); *k; k++)
         if ((*k)->screen.role == role)
             return *k;
     return NULL;

@@ -3,6 +3,7 @@
 #include "kind.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,51 @@ static void stream_screen_argv(const struct screen_cfg *sc, long ranks, long thr
     strlist_pushf(a, "%ld", threads);
 }
 
+/* ---- plan's fit check ------------------------------------------------------------------- */
+
+#define STREAM_DEFAULT_NTIMES 20        /* exa-stream's defaults (exa-stream(1)) */
+#define STREAM_UNKNOWN_LLC_SIZE 10e6
+
+/* Elements per array: the run's size, or exa-stream's default, 4x the node's last-level cache. */
+static double stream_elements(const struct run *r, const struct kind_rates *rt)
+{
+    json_t *v = json_object_get(r->parameters, "array_size");
+    if (json_is_integer(v))
+        return (double)json_integer_value(v);
+    return rt->llc_bytes > 0 ? ceil(4.0 * rt->llc_bytes / 8.0) : STREAM_UNKNOWN_LLC_SIZE;
+}
+
+/* Three arrays of doubles per rank, every rank of the node. */
+static double stream_memory(const struct run *r, const struct kind_rates *rt)
+{
+    return 3.0 * 8.0 * stream_elements(r, rt) * (double)r->ranks_per_node;
+}
+
+/* Per iteration, Copy and Scale move 16 bytes an element, Add and Triad 24, Dot 16; plus the
+ * check (about three more passes), at the bandwidth that the node's ranks reach together; and
+ * the first touch of the arrays' pages. */
+static double stream_duration(const struct run *r, const struct kind_rates *rt)
+{
+    json_t *v = json_object_get(r->parameters, "ntimes");
+    double ntimes = json_is_integer(v) ? (double)json_integer_value(v) : STREAM_DEFAULT_NTIMES;
+    double per_node = (double)(r->ranks_per_node * r->threads_per_rank);
+    if (rt->parallel_cores > 0 && per_node > rt->parallel_cores)
+        per_node = rt->parallel_cores;
+    double bw = rt->memory_gbs_per_core * per_node;
+    if (rt->memory_gbs_per_node > 0 && (bw <= 0 || bw > rt->memory_gbs_per_node))
+        bw = rt->memory_gbs_per_node;
+    if (bw <= 0)
+        return 0;
+    double bytes = 96.0 * stream_elements(r, rt) * (double)r->ranks_per_node * (ntimes + 3);
+    double touch = rt->first_touch_gbs > 0 ? stream_memory(r, rt) / (rt->first_touch_gbs * 1e9 * per_node)
+                                           : 0;
+    return bytes / (bw * 1e9) + touch;
+}
+
 static const char *const stream_plots[] = {"kernels", NULL};
+
+/* compare's default tolerances (gate.h). */
+static const struct kind_tolerance stream_tolerances[] = {{"*_bandwidth", 0.03, NULL}, {NULL, 0, NULL}};
 
 const struct kind kind_stream = {
     .name = "stream",
@@ -109,9 +154,12 @@ const struct kind kind_stream = {
     .parse_key = stream_parse_key,
     .expand = stream_expand,
     .fill = stream_fill,
+    .memory_per_node = stream_memory,
+    .duration_estimate = stream_duration,
     .screen = {KIND_SCREEN_MEMORY, stream_screen_wanted, stream_screen_metric, stream_screen_argv,
                "triad_bandwidth", "GB/s"},
     .headline_metric = "triad_bandwidth",
     .role = KIND_ROLE_MEMORY,
     .plots = stream_plots,
+    .tolerances = stream_tolerances,
 };

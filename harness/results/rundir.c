@@ -15,6 +15,7 @@
 #include "exa_record.h"
 #include "rundir.h"
 #include "rundir_scan.h"
+#include "safe_io.h"
 #include "sbuf.h"
 
 const char *rd_jstr(const json_t *obj, const char *key, const char *dflt)
@@ -34,36 +35,55 @@ static int jint(const json_t *obj, const char *key, int dflt)
     return dflt;
 }
 
-/* Reads a whole file with read(2) and parses it (jansson's own file reader goes a character at a
- * time); errors carry the file, line and column. */
-static json_t *parse_file(const char *path, int record, char *err, size_t errlen)
+/* A read buffer kept across the files one thread reads: a malloc and free of a record-sized block
+ * per file makes glibc consolidate its free lists every time. Owned by the loop that reads (freed
+ * when it ends: a thread-local one outlived the OpenMP and OpenBLAS threads and leaked). */
+struct rbuf {
+    char *buf;
+    size_t cap;
+};
+
+/* Reads the whole of fd (a regular file of at most RD_RECORD_MAX bytes) with read(2) and parses
+ * it (jansson's own file reader goes a character at a time); errors carry the file, line and
+ * column. A device (/dev/zero), fifo or folder is refused before a byte is read. */
+static json_t *parse_fd(int fd, const char *path, int record, struct rbuf *b, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s%s: %s", errno == ENOENT ? "\1" : "", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    /* One buffer per thread, kept: a malloc and free of a record-sized block per file makes glibc
-     * consolidate its free lists every time. */
-    static __thread char *buf;
-    static __thread size_t cap;
-    struct stat st;
-    size_t size = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (a %s must be a file in the run folder; refused)", path,
+                 record ? "record" : "manifest");
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > RD_RECORD_MAX) {
+        snprintf(err, errlen, "%s: %lld bytes, over the %d MiB limit of a %s (refused)", path,
+                 (long long)st.st_size, (int)(RD_RECORD_MAX >> 20), record ? "record" : "manifest");
+        return NULL;
+    }
+    size_t size = (size_t)st.st_size;
     size_t want = size ? size + 1 : 65536, n = 0;
-    if (want > cap) {
-        free(buf);
-        cap = want < 262144 ? 262144 : want;
-        buf = malloc(cap);
+    if (want > b->cap) {
+        free(b->buf);
+        b->cap = want < 262144 ? 262144 : want;
+        b->buf = malloc(b->cap);
     }
     for (;;) {
-        if (n == cap)
-            buf = realloc(buf, cap *= 2);
-        ssize_t r = read(fd, buf + n, cap - n);
+        if (n == b->cap) {
+            if (n > RD_RECORD_MAX) {
+                snprintf(err, errlen, "%s: grew past the %d MiB limit of a %s while being read (refused)", path,
+                         (int)(RD_RECORD_MAX >> 20), record ? "record" : "manifest");
+                return NULL;
+            }
+            b->buf = realloc(b->buf, b->cap *= 2);
+        }
+        ssize_t r = read(fd, b->buf + n, b->cap - n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
-            close(fd);
             return NULL;
         }
         if (r == 0)
@@ -72,18 +92,44 @@ static json_t *parse_file(const char *path, int record, char *err, size_t errlen
         if (size && n == size)
             break;  /* records are renamed into place whole: no need to read on to EOF */
     }
-    close(fd);
+    if (n > RD_RECORD_MAX) {
+        snprintf(err, errlen, "%s: grew past the %d MiB limit of a %s while being read (refused)", path,
+                 (int)(RD_RECORD_MAX >> 20), record ? "record" : "manifest");
+        return NULL;
+    }
     if (record)
-        return rd_scan_record(buf, n, path, err, errlen);
-    return rd_parse_json(buf, n, path, err, errlen);
+        return rd_scan_record(b->buf, n, path, err, errlen);
+    return rd_parse_json(b->buf, n, path, err, errlen);
+}
+
+/* Opens rel inside the run folder dir (safe_confine_open: no absolute path, no "..", no symlink)
+ * and parses it. A file that is not there gives "\1" first in err (no record). ctx goes before
+ * the reason of a refusal (which manifest entry named the path). */
+static json_t *parse_in_dir(const char *dir, const char *rel, const char *ctx, int record, struct rbuf *b, char *err,
+                            size_t errlen)
+{
+    char why[1024];
+    int fd = safe_confine_open(dir, rel, why, sizeof why);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s%s%s", errno == ENOENT ? "\1" : "", ctx, why);
+        return NULL;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    json_t *j = parse_fd(fd, path, record, b, err, errlen);
+    close(fd);
+    return j;
 }
 
 /* Loads and checks one record file. */
-static json_t *load_record(const char *path, char *err, size_t errlen)
+static json_t *load_record(const char *dir, const char *rel, const char *ctx, struct rbuf *b, char *err,
+                           size_t errlen)
 {
-    json_t *rec = parse_file(path, 1, err, errlen);
+    json_t *rec = parse_in_dir(dir, rel, ctx, 1, b, err, errlen);
     if (!rec)
         return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
     if (!json_is_object(rec)) {
         snprintf(err, errlen, "%s: a record must be a JSON object", path);
         json_decref(rec);
@@ -177,34 +223,49 @@ static int record_ok(const json_t *rec)
     return 1;
 }
 
-/* Loads paths[i] into set->runs[i].rec (paths[i] NULL: no record) on all cores, then shares one
- * copy of each distinct provenance between the records that carry it (they mostly agree), which
- * keeps the memory of large runs down. The error reported is the first in run order. */
+/* Loads paths[i] (relative to set->dir) into set->runs[i].rec (paths[i] NULL: no record) on all
+ * cores, then shares one copy of each distinct provenance between the records that carry it (they
+ * mostly agree), which keeps the memory of large runs down. Every bad record is named (on stderr
+ * when there are several; err then counts them), then the folder is refused. */
 static int load_records(struct rd_set *set, char **paths, char *err, size_t errlen)
 {
     size_t n = set->n;
     char **errs = calloc(n ? n : 1, sizeof *errs);
     json_object_seed(0);
-#pragma omp parallel for schedule(dynamic, 32)
-    for (size_t i = 0; i < n; i++) {
-        if (!paths[i])
-            continue;
-        char e[1024];
-        set->runs[i].rec = load_record(paths[i], e, sizeof e);
-        if (!set->runs[i].rec && e[0] != '\1')  /* \1: the file is not there: no record */
-            errs[i] = strdup(e);
-    }
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (errs[i] && rc == 0) {
-            snprintf(err, errlen, "%s", errs[i]);
-            rc = -1;
+#pragma omp parallel
+    {
+        struct rbuf b = {NULL, 0};
+#pragma omp for schedule(dynamic, 32)
+        for (size_t i = 0; i < n; i++) {
+            if (!paths[i])
+                continue;
+            char e[1024], ctx[512] = "";
+            if (set->runs[i].id)  /* named by the manifest */
+                snprintf(ctx, sizeof ctx, "%s/manifest.json: run %s: record ", set->dir, set->runs[i].id);
+            set->runs[i].rec = load_record(set->dir, paths[i], ctx, &b, e, sizeof e);
+            if (!set->runs[i].rec && e[0] != '\1')  /* \1: the file is not there: no record */
+                errs[i] = strdup(e);
         }
-        free(errs[i]);
+        free(b.buf);
+        rd_scan_cache_clear();
     }
+    size_t bad = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (errs[i] && bad++ == 0)
+            first = i;
+    if (bad == 1)
+        snprintf(err, errlen, "%s", errs[first]);
+    for (size_t i = 0; bad > 1 && i < n; i++)
+        if (errs[i])
+            fprintf(stderr, "exabench: error: %s\n", errs[i]);
+    if (bad > 1)
+        snprintf(err, errlen, "%s: %zu of %zu records are bad (each named above; the folder is refused)", set->dir,
+                 bad, n);
+    for (size_t i = 0; i < n; i++)
+        free(errs[i]);
     free(errs);
-    if (rc)
-        return rc;
+    if (bad)
+        return -1;
     /* Records parsed by one thread already share their provenance; share it across threads too. */
     struct {
         json_t *from, *to;
@@ -284,9 +345,7 @@ static int load_manifest_runs(struct rd_set *set, char *err, size_t errlen)
         json_object_del(mr, "env");
         const char *rf = rd_jstr(mr, "record", NULL);
         if (rf) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", set->dir, rf);
-            paths[i] = strdup(path);  /* a record that is not there is left out when loading */
+            paths[i] = strdup(rf);  /* a record that is not there is left out when loading */
             r->record_file = strdup(rf);
         }
     }
@@ -350,7 +409,7 @@ static int load_records_only(struct rd_set *set, char *err, size_t errlen)
     set->runs = calloc(n ? n : 1, sizeof *set->runs);
     char **paths = calloc(n ? n : 1, sizeof *paths);
     for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/records/%s", set->dir, names[i]);
+        snprintf(path, sizeof path, "records/%s", names[i]);
         paths[i] = strdup(path);
     }
     int rc = load_records(set, paths, err, errlen);
@@ -403,8 +462,10 @@ int rd_load(const char *dir, struct rd_set *set, char *err, size_t errlen)
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.json", set->dir);
     int rc;
-    if (stat(path, &st) == 0) {
-        set->manifest = parse_file(path, 0, err, errlen);
+    if (lstat(path, &st) == 0) {
+        struct rbuf b = {NULL, 0};
+        set->manifest = parse_in_dir(set->dir, "manifest.json", "", 0, &b, err, errlen);
+        free(b.buf);
         if (!set->manifest)
             return -1;
         const char *schema = rd_jstr(set->manifest, "schema", NULL);
@@ -427,7 +488,13 @@ int rd_load(const char *dir, struct rd_set *set, char *err, size_t errlen)
         return -1;
     const char *base = strrchr(set->dir, '/');
     base = base ? base + 1 : set->dir;
-    set->run_id = strdup(rd_jstr(set->manifest, "run_id", base));
+    const char *mid = rd_jstr(set->manifest, "run_id", NULL);
+    char why[512];
+    if (mid && safe_run_id_check(mid, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s/manifest.json: %s (refused)", set->dir, why);
+        return -1;
+    }
+    set->run_id = strdup(mid ? mid : base);
     const json_t *sys = json_object_get(set->manifest, "system");
     json_t *rp = json_object_get(sys, "rpeak_per_node_gflops");
     set->rpeak_per_node = json_is_number(rp) ? json_number_value(rp) : 0;
@@ -478,78 +545,4 @@ void rd_free(struct rd_set *set)
     free(set->dir);
     free(set->run_id);
     memset(set, 0, sizeof *set);
-}
-
-int rd_metric(const struct rd_run *run, const char *name, double *value, const char **unit, int *higher)
-{
-    const json_t *m = json_object_get(json_object_get(run->rec, "metrics"), name);
-    const json_t *v = json_object_get(m, "value");
-    if (!json_is_number(v))
-        return -1;
-    if (value)
-        *value = json_number_value(v);
-    if (unit)
-        *unit = rd_jstr(m, "unit", "");
-    if (higher)
-        *higher = strcmp(rd_jstr(m, "direction", "higher"), "lower") != 0;
-    return 0;
-}
-
-size_t rd_metric_samples(const struct rd_run *run, const char *name, double *out, size_t cap)
-{
-    const json_t *m = json_object_get(json_object_get(run->rec, "metrics"), name);
-    const json_t *s = json_object_get(m, "samples");
-    size_t n = 0;
-    if (json_is_array(s) && json_array_size(s) > 0) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(s, i, x) {
-            if (json_is_number(x) && n < cap)
-                out[n++] = json_number_value(x);
-        }
-        if (n > 0)
-            return n;
-    }
-    const json_t *v = json_object_get(m, "value");
-    if (json_is_number(v) && cap > 0) {
-        out[0] = json_number_value(v);
-        return 1;
-    }
-    return 0;
-}
-
-double rd_param(const struct rd_run *run, const char *name)
-{
-    const json_t *v = json_object_get(run->run_params ? run->run_params : run->params, name);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-const char *rd_failure(const struct rd_run *run, char *buf, size_t len)
-{
-    if (run->ok) {
-        /* A valid run that broke its benchmark's run rules is still shown, but never as plain
-         * "valid": STREAM arrays inside the cache, for one, measure the cache. */
-        const json_t *compliance = json_object_get(run->rec, "compliance");
-        if (json_is_false(json_object_get(compliance, "compliant"))) {
-            const json_t *why = json_array_get(json_object_get(compliance, "violations"), 0);
-            snprintf(buf, len, "valid, NON-COMPLIANT: %s",
-                     json_is_string(why) ? json_string_value(why) : "run rules broken");
-        } else {
-            snprintf(buf, len, "valid");
-        }
-        return buf;
-    }
-    const json_t *ver = json_object_get(run->rec, "verification");
-    int ver_failed = run->rec && json_is_false(json_object_get(ver, "passed"));
-    if ((strcmp(run->status, "valid") && strcmp(run->status, "verification-failed")) || !ver_failed) {
-        snprintf(buf, len, "%s", strcmp(run->status, "valid") ? run->status : "invalid");
-        return buf;
-    }
-    const json_t *v = json_object_get(ver, "value"), *t = json_object_get(ver, "threshold");
-    if (json_is_number(v) && json_is_number(t))
-        snprintf(buf, len, "verification-failed: %s %g (needs %s %g)", rd_jstr(ver, "method", "check"),
-                 json_number_value(v), rd_jstr(ver, "comparison", "vs"), json_number_value(t));
-    else
-        snprintf(buf, len, "verification-failed");
-    return buf;
 }

@@ -36,7 +36,14 @@ struct rd_set {
     const char *created;
 };
 
-/* Loads DIR. Returns 0, or -1 with "FILE:LINE:COL: reason" (or another clear reason) in err. */
+/* The largest record or manifest rd_load reads (a larger one, or a device such as /dev/zero, is
+ * refused with an error naming it). Records are a few hundred KiB. */
+#define RD_RECORD_MAX ((size_t)64 << 20)
+
+/* Loads DIR. Returns 0, or -1 with "FILE:LINE:COL: reason" (or another clear reason) in err.
+ * Every path the manifest names is confined to DIR (relative, no "..", no symbolic link); a
+ * manifest's run_id must be a valid run id (safe_run_id_check). When several records are bad,
+ * each is named on stderr and err says how many. */
 int rd_load(const char *dir, struct rd_set *set, char *err, size_t errlen);
 /* rd_load of two folders at once (compare's BASE and NEW): their manifests and records are read
  * side by side on all cores. -1 with the first folder's error, else the second's, in err. */

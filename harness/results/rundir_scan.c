@@ -420,6 +420,18 @@ static json_t *shared_value(const char *text, size_t len)
     return obj;
 }
 
+void rd_scan_cache_clear(void)
+{
+    for (unsigned i = 0; i < PROV_CACHE; i++) {
+        json_decref(prov_cache[i].obj);
+        free(prov_cache[i].text);
+        prov_cache[i].obj = NULL;
+        prov_cache[i].text = NULL;
+        prov_cache[i].len = 0;
+    }
+    prov_next = 0;
+}
+
 /* Where a record's "results" lies, built only for all-pairs records once "test" is known (it may
  * come after it). */
 struct deferred {

@@ -19,6 +19,11 @@ json_t *rd_parse_json(const char *text, size_t len, const char *path, char *err,
  * test is an all-pairs one or the member is not an object). NULL with "PATH:LINE:COL: malformed
  * JSON: reason" in err. */
 json_t *rd_scan_record(const char *text, size_t len, const char *path, char *err, size_t errlen);
+/* Drops the calling thread's cache of repeated record members (provenance and the like, shared
+ * between the records one thread parses). Each thread that called rd_scan_record calls it when
+ * its records are parsed: the cache lives in thread-local storage, which nothing frees when an
+ * OpenMP worker ends (the records keep their own references). */
+void rd_scan_cache_clear(void);
 
 /* Gives jansson an arena allocator (see rundir_scan.c): from then on, free what jansson returns
  * (json_dumps) with rd_jfree, never with free(). Idempotent; rd_load calls it. */

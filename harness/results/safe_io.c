@@ -338,7 +338,14 @@ int safe_write_file(const char *path, const void *data, size_t len, mode_t mode,
         return -1;
     }
     snprintf(base, sizeof base, "%s", b);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* Without expect_parent, the folder must not be a symlink itself; with it, the folder's real
+     * path decides (a link that stays under expect_parent is fine). */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (expect_parent ? 0 : O_NOFOLLOW));
+    if (dfd < 0 && errno == ELOOP) {
+        snprintf(err, errlen, "%s: the folder %s is a symbolic link (refused)", path, dir);
+        errno = ELOOP;
+        return -1;
+    }
     if (dfd < 0) {
         int e = errno;
         snprintf(err, errlen, "%s: %s", dir, strerror(e));

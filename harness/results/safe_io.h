@@ -63,11 +63,10 @@ char *safe_read_in_dir(const char *dir, const char *rel, size_t cap, size_t *len
 /* Writes data to path atomically: a new temporary file in the same folder (O_CREAT|O_EXCL|
  * O_NOFOLLOW, a random name), written, fsync'ed, fchmod to mode (0644 for reports) whatever the
  * umask, then renamed over path and the folder fsync'ed. A symlink planted at path is replaced
- * (rename replaces the link itself; its target is untouched). The folder itself is opened with
- * O_NOFOLLOW|O_DIRECTORY: when the last component of the folder is a symlink, the write is
- * refused, and when expect_parent is not NULL the folder's real path must equal or lie under
- * realpath(expect_parent) (so reports/<run-id>/ can not be redirected elsewhere through a
- * symlinked component). Returns 0, or -1 with "PATH: reason" in err and nothing left behind. */
+ * (rename replaces the link itself; its target is untouched). When expect_parent is NULL the
+ * folder is opened with O_NOFOLLOW|O_DIRECTORY: a folder whose last component is a symlink is
+ * refused; otherwise the folder's real path must equal or lie under realpath(expect_parent) (so
+ * reports/<run-id>/ can not be redirected elsewhere through a symlinked component). Returns 0, or -1 with "PATH: reason" in err and nothing left behind. */
 int safe_write_file(const char *path, const void *data, size_t len, mode_t mode, const char *expect_parent,
                     char *err, size_t errlen);
 

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "exa_cli.h"
 #include "launch.h"
+#include "plan_fit.h"
 
 __attribute__((format(printf, 3, 4)))
 static int plan_fail(const struct suite *s, struct mark m, const char *fmt, ...)
@@ -180,7 +181,10 @@ int plan_build(const struct suite *s, struct plan *p)
     for (size_t i = 0; i < s->n_bench; i++)
         if (expand_entry(s, &s->bench[i], p) != 0)
             return -1;
-    return 0;
+    /* a run that cannot fit a node's memory is refused here, before anything queues */
+    struct plan_machine m;
+    plan_machine_memory(s, &m);
+    return plan_fit_memory(s, p, &m) ? -1 : 0;
 }
 
 void plan_free(struct plan *p)
@@ -206,13 +210,23 @@ static void plan_usage(FILE *out)
             "Reads the suite file SUITE, checks it, and prints the expanded list of runs in the\n"
             "order 'exabench run' would run them: each run's id, scale (nodes x ranks per node,\n"
             "threads per rank), timeout, environment, and its exact command line. Nothing runs.\n\n"
+            "Each run's memory per node (HPL: its share of the 8 N^2 matrix plus workspace; STREAM:\n"
+            "3 arrays x size x ranks per node; exa-comm: message buffers) is checked against the\n"
+            "system's memory_per_node_gib, or this machine's MemTotal for the local launcher: a run\n"
+            "needing over 95%% of it is refused. Each run's duration is estimated from its kind's\n"
+            "model at the rates of the system section (dgemm_gflops_per_core, stream_gbs_per_node,\n"
+            "latency_us, bandwidth_gbs, launch_seconds; for local runs, a short dgemm and triad\n"
+            "measured here), plus a start-up cost per launch; the suite's estimated total is\n"
+            "printed last (on stderr with --json), with a warning for each run whose estimate\n"
+            "exceeds its timeout.\n\n"
             "Options:\n"
             "  --json          print the plan as a JSON array instead of text\n"
             "  --only NAME     keep only the benchmark entries named NAME (repeatable; several\n"
             "                  names may follow one --only)\n"
             "  -h, --help      this text\n\n"
-            "Exit status: 0 the suite is valid, 2 bad usage or a bad suite file (the message names\n"
-            "FILE:LINE:COLUMN).\n");
+            "Exit status: 0 the suite is valid, 2 bad usage, a bad suite file or a run that does not\n"
+            "fit a node's memory (the message names FILE:LINE:COLUMN, the entry, the scale step and\n"
+            "the numbers).\n");
 }
 
 /* Options in the order given ("-": the suite file is seen where it stands, so --only knows whether
@@ -240,6 +254,114 @@ static void plan_options(int argc, char **argv, int *as_json, struct strlist *on
     }
 }
 
+/* One run as plan --json shows it. */
+static json_t *run_json(const struct suite *s, const struct run *r, const struct plan_machine *m)
+{
+    char record[256];
+    snprintf(record, sizeof record, "records/%s.json", r->id);
+    struct strlist cmd = {0};
+    launch_command(s, r, record, NULL, &cmd);
+    json_t *env = json_object();
+    for (size_t k = 0; k < r->env.names.n; k++)
+        json_object_set_new(env, r->env.names.v[k], json_string(r->env.values.v[k]));
+    double mem = plan_run_memory(r, m), est = plan_run_seconds(r, m);
+    json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}, s:O, s:i, s:f, s:o, s:o, "
+                          "s:o, s:o}",
+                          "index", r->index, "id", r->id, "name", r->entry->name, "benchmark",
+                          r->benchmark, "test", r->test ? json_string(r->test) : json_null(),
+                          "scale", "nodes", (json_int_t)r->nodes, "ranks", (json_int_t)r->ranks,
+                          "ranks_per_node", (json_int_t)r->ranks_per_node, "threads_per_rank",
+                          (json_int_t)r->threads_per_rank, "parameters", r->parameters,
+                          "repetition", r->repetition, "timeout_s", r->timeout, "env", env,
+                          "command", strlist_json(&cmd),
+                          "memory_per_node_bytes", mem > 0 ? json_real(mem) : json_null(),
+                          "estimate_s", est > 0 ? json_real(est) : json_null());
+    strlist_free(&cmd);
+    return o;
+}
+
+static void print_run_text(const struct run *r, json_t *o, const struct plan_machine *m)
+{
+    printf("\n%s  %s\n", r->id, r->label);
+    printf("  scale: %ld node%s x %ld rank%s per node x %ld thread%s per rank; timeout %g s\n",
+           r->nodes, r->nodes == 1 ? "" : "s", r->ranks_per_node, r->ranks_per_node == 1 ? "" : "s",
+           r->threads_per_rank, r->threads_per_rank == 1 ? "" : "s", r->timeout);
+    double mem = plan_run_memory(r, m), est = plan_run_seconds(r, m);
+    if (mem > 0 || est > 0) {
+        char t[32] = "unknown";
+        if (est > 0)
+            plan_format_seconds(est, t, sizeof t);
+        printf("  estimate: %s", t);
+        if (est > r->timeout)
+            printf(" (over its timeout)");
+        if (mem > 0)
+            printf("; memory %.3g GiB per node", mem / 1073741824.0);
+        printf("\n");
+    }
+    if (r->env.names.n) {
+        printf("  env:");
+        for (size_t k = 0; k < r->env.names.n; k++) {
+            char q[4096] = "";
+            shell_quote(q, sizeof q, r->env.values.v[k]);
+            printf(" %s=%s", r->env.names.v[k], q);
+        }
+        printf("\n");
+    }
+    char *line = shell_join(json_object_get(o, "command"));
+    printf("  %s\n", line);
+    free(line);
+}
+
+/* The suite's estimated total, and a warning for each run whose estimate exceeds its timeout. */
+static void print_estimate(const struct plan *p, const struct strlist *only, const struct plan_machine *m,
+                           FILE *out)
+{
+    double total = 0;
+    size_t unknown = 0, runs = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct run *r = &p->runs[i];
+        if (!suite_selected(only, r->entry->name))
+            continue;
+        double est = plan_run_seconds(r, m);
+        runs++;
+        unknown += est <= 0;
+        total += est;
+        if (est > r->timeout) {
+            char a[32], b[32];
+            plan_format_seconds(est, a, sizeof a);
+            plan_format_seconds(r->timeout, b, sizeof b);
+            fprintf(stderr, "warning: run %s (%s): estimated %s, over its timeout of %s\n", r->id,
+                    r->label, a, b);
+        }
+    }
+    char t[32];
+    plan_format_seconds(total, t, sizeof t);
+    fprintf(out, "\nestimated total: %s (%.0f s) for %zu run%s", t, total, runs, runs == 1 ? "" : "s");
+    if (unknown)
+        fprintf(out, "; %zu run%s without an estimate not counted", unknown, unknown == 1 ? "" : "s");
+    fprintf(out, "\n");
+}
+
+static void print_plan_text(const struct suite *s, const struct plan *p, json_t *all, size_t shown,
+                            const struct plan_machine *m)
+{
+    const char *mode = s->launcher.type == LAUNCH_SLURM
+                           ? (slurm_use_srun(&s->launcher) ? " (srun)" : " (sbatch, one batch script per scale step)")
+                           : "";
+    printf("suite %s (%s): %zu run%s, launcher %s%s\n", s->name, s->file, shown, shown == 1 ? "" : "s",
+           launcher_type_name(s->launcher.type), mode);
+    plan_print_rates(stdout, m);
+    size_t i;
+    json_t *o;
+    json_array_foreach(all, i, o) {
+        const struct run *r = NULL;
+        for (size_t k = 0; k < p->n && !r; k++)
+            if (p->runs[k].index == json_integer_value(json_object_get(o, "index")))
+                r = &p->runs[k];
+        print_run_text(r, o, m);
+    }
+}
+
 int cmd_plan(int argc, char **argv)
 {
     int as_json = 0;
@@ -249,84 +371,32 @@ int cmd_plan(int argc, char **argv)
     if (!file)
         exa_usage_error("plan: missing the suite file");
     struct suite s;
-    if (suite_load(file, &s) != 0) {
-        suite_free(&s);
-        strlist_free(&only);
-        return EXA_EXIT_USAGE;
-    }
-    if (suite_check_only(&s, &only) != 0) {
-        suite_free(&s);
-        strlist_free(&only);
-        return EXA_EXIT_USAGE;
-    }
-    struct plan p;
-    if (plan_build(&s, &p) != 0) {
+    struct plan p = {0};
+    int rc = suite_load(file, &s) != 0 || suite_check_only(&s, &only) != 0 || plan_build(&s, &p) != 0;
+    if (rc) {
         plan_free(&p);
         suite_free(&s);
         strlist_free(&only);
         return EXA_EXIT_USAGE;
     }
+    struct plan_machine m;
+    plan_machine_memory(&s, &m);
+    plan_machine_rates(&s, &m);
     json_t *all = json_array();
     size_t shown = 0;
-    for (size_t i = 0; i < p.n; i++) {
-        struct run *r = &p.runs[i];
-        if (!suite_selected(&only, r->entry->name))
-            continue;
-        char record[256];
-        snprintf(record, sizeof record, "records/%s.json", r->id);
-        struct strlist cmd = {0};
-        launch_command(&s, r, record, NULL, &cmd);
-        json_t *env = json_object();
-        for (size_t k = 0; k < r->env.names.n; k++)
-            json_object_set_new(env, r->env.names.v[k], json_string(r->env.values.v[k]));
-        json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}, s:O, s:i, s:f, s:o, s:o}",
-                              "index", r->index, "id", r->id, "name", r->entry->name, "benchmark",
-                              r->benchmark, "test", r->test ? json_string(r->test) : json_null(),
-                              "scale", "nodes", (json_int_t)r->nodes, "ranks", (json_int_t)r->ranks,
-                              "ranks_per_node", (json_int_t)r->ranks_per_node, "threads_per_rank",
-                              (json_int_t)r->threads_per_rank, "parameters", r->parameters,
-                              "repetition", r->repetition, "timeout_s", r->timeout, "env", env,
-                              "command", strlist_json(&cmd));
-        json_array_append_new(all, o);
-        strlist_free(&cmd);
-        shown++;
-    }
+    for (size_t i = 0; i < p.n; i++)
+        if (suite_selected(&only, p.runs[i].entry->name)) {
+            json_array_append_new(all, run_json(&s, &p.runs[i], &m));
+            shown++;
+        }
     if (as_json) {
         char *text = json_dumps(all, JSON_INDENT(2));
         printf("%s\n", text);
         free(text);
     } else {
-        const char *mode = s.launcher.type == LAUNCH_SLURM
-                               ? (slurm_use_srun(&s.launcher) ? " (srun)" : " (sbatch, one batch script per scale step)")
-                               : "";
-        printf("suite %s (%s): %zu run%s, launcher %s%s\n", s.name, s.file, shown, shown == 1 ? "" : "s",
-               launcher_type_name(s.launcher.type), mode);
-        size_t i;
-        json_t *o;
-        json_array_foreach(all, i, o) {
-            const struct run *r = NULL;
-            for (size_t k = 0; k < p.n; k++)
-                if (p.runs[k].index == json_integer_value(json_object_get(o, "index")))
-                    r = &p.runs[k];
-            printf("\n%s  %s\n", r->id, r->label);
-            printf("  scale: %ld node%s x %ld rank%s per node x %ld thread%s per rank; timeout %g s\n",
-                   r->nodes, r->nodes == 1 ? "" : "s", r->ranks_per_node,
-                   r->ranks_per_node == 1 ? "" : "s", r->threads_per_rank,
-                   r->threads_per_rank == 1 ? "" : "s", r->timeout);
-            if (r->env.names.n) {
-                printf("  env:");
-                for (size_t k = 0; k < r->env.names.n; k++) {
-                    char q[4096] = "";
-                    shell_quote(q, sizeof q, r->env.values.v[k]);
-                    printf(" %s=%s", r->env.names.v[k], q);
-                }
-                printf("\n");
-            }
-            char *line = shell_join(json_object_get(o, "command"));
-            printf("  %s\n", line);
-            free(line);
-        }
+        print_plan_text(&s, &p, all, shown, &m);
     }
+    print_estimate(&p, &only, &m, as_json ? stderr : stdout);
     json_decref(all);
     plan_free(&p);
     suite_free(&s);

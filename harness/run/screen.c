@@ -309,9 +309,15 @@ static void screen_write(struct screen_ctx *x, struct strlist *flagged)
     js[jl + 1] = 0;
     rd_write_atomic(path, js, strlen(js), 1);
     free(js);
-    json_object_set_new(x->S->manifest, "screen", json_pack("{s:s, s:s, s:O}", "file", "screen/screen.json",
+    /* why each flagged node is left out, in the manifest itself: screen.json may be gone or a
+     * later screen's, and a reader of the manifest alone must see the reason */
+    json_t *why = json_object();
+    for (size_t i = 0; i < nn; i++)
+        if (x->node_flag[i])
+            json_object_set(why, x->nodes.v[i], json_object_get(json_array_get(x->nodes_json, i), "reasons"));
+    json_object_set_new(x->S->manifest, "screen", json_pack("{s:s, s:s, s:O, s:o}", "file", "screen/screen.json",
                                                             "flagged_nodes_file", "screen/flagged-nodes.txt",
-                                                            "flagged", fl));
+                                                            "flagged", fl, "reasons", why));
     session_save(x->S);
 }
 

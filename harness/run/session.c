@@ -15,6 +15,7 @@
 #include "exa_cli.h"
 #include "guard.h"
 #include "exa_record.h"
+#include "external.h"
 #include "launch.h"
 #include "manifest.h"
 #include "proc.h"
@@ -328,6 +329,8 @@ int session_run_each(struct session *S)
         json_t *w;
         json_array_foreach(json_object_get(r, "command"), k, w)
             strlist_push(&argvl, json_string_value(w) ?: "");
+        struct external_step xs;  /* an external tool's entry: its work folder, input, import */
+        int ext = external_prepare(S->dir, r, &argvl, &xs);
         char **argv = strlist_argv(&argvl);
         char log[PATH_MAX + 256];
         snprintf(log, sizeof log, "%s/%s", S->dir, json_string_value(json_object_get(r, "log")));
@@ -345,7 +348,7 @@ int session_run_each(struct session *S)
         double timeout = json_real_value(json_object_get(r, "timeout_s"));
         if (json_is_integer(json_object_get(r, "timeout_s")))
             timeout = (double)json_integer_value(json_object_get(r, "timeout_s"));
-        struct proc_spec spec = {.argv = argv, .env = &env, .cwd = S->dir, .log_path = log,
+        struct proc_spec spec = {.argv = argv, .env = &env, .cwd = ext ? xs.cwd : S->dir, .log_path = log,
                                  .timeout = timeout, .grace = S->grace, .track = g.tracked ? &g.pt : NULL,
                                  .started = on_started,
                                  .tick = on_tick, .arg = &lv};
@@ -376,6 +379,8 @@ int session_run_each(struct session *S)
         struct outcome o = {.exited = res.exited, .exit_code = res.exit_code, .signaled = res.signaled,
                             .signal = res.signal, .timed_out = res.timed_out,
                             .exec_failed = res.exec_failed, .duration = res.duration, .finished = fin};
+        if (ext)
+            o.note = ext > 0 ? external_finish(S->dir, r, &xs, &res) : xs.note;
         const char *status = run_settle(S, r, &o);
         session_save(S);
         progress_show(S, r, res.duration, status);

@@ -19,6 +19,7 @@
 #include "exa_cli.h"
 #include "exa_parse.h"
 #include "exa_peak.h"
+#include "plan_fit.h"
 #include "suite_yaml.h"
 #include "yaml_load.h"
 
@@ -26,7 +27,7 @@
 static const char *const top_keys[] = {"name", "system", "launcher", "env", "defaults", "screen",
                                        "benchmarks", NULL};
 static const char *const system_keys[] = {"name", "nodes", "cores_per_node", "memory_per_node_gib",
-                                          "rpeak_per_node_gflops", "accelerators", NULL};
+                                          "rpeak_per_node_gflops", "accelerators", PLAN_FIT_KEYS, NULL};
 static const char *const launcher_keys[] = {"type", "mpirun", "oversubscribe", "mpirun_args", "mode",
                                             "partition", "account", "qos", "time_limit", "srun_args",
                                             "sbatch_args", "poll_interval", "kill_grace", NULL};
@@ -89,7 +90,9 @@ static int parse_system(struct sy_ctx *c, yaml_node_t *n, struct system_cfg *sys
         const char *k = pr[i].key;
         yaml_node_t *v = pr[i].vnode;
         int rc = 0;
-        if (!strcmp(k, "name"))
+        if (plan_fit_system_key(c, v, k, sys, &rc))
+            ;
+        else if (!strcmp(k, "name"))
             rc = sy_string(c, v, "system.name", &sys->name);
         else if (!strcmp(k, "nodes"))
             rc = sy_long(c, v, "system.nodes", 1, 10000000, &sys->nodes);

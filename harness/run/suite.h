@@ -52,6 +52,9 @@ struct system_cfg {
     double memory_per_node_gib; /* 0: not given */
     double rpeak_per_node_gflops; /* 0: not given */
     json_t *accelerators;       /* array (possibly empty) */
+    /* calibrated rates for plan's duration estimates (plan_fit.c); 0: not given */
+    double dgemm_gflops_per_core, hpl_efficiency, stream_gbs_per_node, latency_us, bandwidth_gbs,
+        launch_seconds;
 };
 
 struct launcher_cfg {

@@ -8,6 +8,7 @@
 #include "exa_cli.h"
 #include "exa_counters.h"
 #include "exa_provenance.h"
+#include "exa_rpeak.h"
 
 static void sysinfo_usage(FILE *out)
 {
@@ -18,9 +19,13 @@ static void sysinfo_usage(FILE *out)
         "NIC/HCA firmware, GPUs, inventory hash) and the software (MPI library and version, BLAS,\n"
         "compiler and flags, exabench version and git commit, environment variables that change\n"
         "results). Values that can not be read are left out, never guessed.\n\n"
+        "It also prints this machine's theoretical Rpeak, as TOP500 defines it: physical cores x\n"
+        "nominal clock x FP64 flops per cycle per core, naming where the clock came from (EXA_CPU_GHZ,\n"
+        "cpufreq base_frequency, CPUID, the model name, cpuinfo_max_freq or cpuinfo's cpu MHz) and\n"
+        "why that many flops per cycle (ISA and FMA units); \"rpeak\" in --json.\n\n"
         "Options:\n"
-        "  --json        print {\"node\": ..., \"software\": ...} as JSON (with --counters, also\n"
-        "                \"counters\")\n"
+        "  --json        print {\"node\": ..., \"software\": ..., \"rpeak\": ...} as JSON (with\n"
+        "                --counters, also \"counters\")\n"
         "  --counters    also list the hardware counters and energy sources this machine exposes\n"
         "                (PAPI components and their events)\n"
         "  -h, --help    this text\n\n"
@@ -93,6 +98,41 @@ static void print_value(const json_t *v, int depth, const char *key)
     }
 }
 
+/* The theoretical Rpeak and how it was obtained (gflops null when a factor is unknown). */
+static json_t *rpeak_json(const struct exa_rpeak *rp, int known)
+{
+    return json_pack("{s:o, s:i, s:s, s:f, s:s, s:i, s:s, s:s}", "gflops", known ? json_real(rp->gflops) : json_null(),
+                     "cores", rp->cores, "cores_source", rp->cores_source, "ghz", rp->ghz, "clock_source",
+                     rp->clock_source, "flops_per_cycle", rp->flops_per_cycle, "isa", rp->isa,
+                     "flops_per_cycle_basis", rp->fpc_basis);
+}
+
+/* The rated FP64 peaks of this node's GPUs (node.gpus[].model, looked up in exa_rpeak's table),
+ * added beside the CPU figure; unknown models are listed with a null peak, never guessed. */
+static void add_gpu_rpeak(json_t *rp, const json_t *node, double cpu_gflops)
+{
+    json_t *list = json_array();
+    double sum = 0;
+    size_t i;
+    const json_t *g;
+    json_array_foreach(json_object_get(node, "gpus"), i, g) {
+        const char *model = json_string_value(json_object_get(g, "model"));
+        const struct exa_gpu_rpeak *e = model ? exa_rpeak_gpu_lookup(model) : NULL;
+        double gf = exa_rpeak_gpu_gflops(e);
+        sum += gf;
+        json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "model", model ? model : "?", "rated_as",
+                                              e ? json_string(e->name) : json_null(), "gflops",
+                                              e ? json_real(gf) : json_null(), "basis",
+                                              e ? e->basis : "not in exa_rpeak's GPU table"));
+    }
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return;
+    }
+    json_object_set_new(rp, "gpus", list);
+    json_object_set_new(rp, "gflops_with_gpus", json_real(cpu_gflops + sum));
+}
+
 int cmd_sysinfo(int argc, char **argv)
 {
     int as_json = 0, counters = 0;
@@ -113,6 +153,10 @@ int cmd_sysinfo(int argc, char **argv)
     json_object_set_new(all, "software", exa_provenance_software());
     if (counters)
         json_object_set_new(all, "counters", exa_counters_inventory());
+    struct exa_rpeak rp;
+    int have_rpeak = exa_rpeak_this_machine(&rp) == 0;
+    json_object_set_new(all, "rpeak", rpeak_json(&rp, have_rpeak));
+    add_gpu_rpeak(json_object_get(all, "rpeak"), json_object_get(all, "node"), have_rpeak ? rp.gflops : 0);
     if (as_json) {
         char *text = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         printf("%s\n", text);
@@ -120,6 +164,13 @@ int cmd_sysinfo(int argc, char **argv)
     } else {
         print_value(json_object_get(all, "node"), 0, "node");
         print_value(json_object_get(all, "software"), 0, "software");
+        if (have_rpeak)
+            printf("theoretical Rpeak: %.1f Gflop/s = %d cores x %.3f GHz (%s) x %d FP64 flops/cycle (%s)\n",
+                   rp.gflops, rp.cores, rp.ghz, rp.clock_source, rp.flops_per_cycle, rp.fpc_basis);
+        else
+            printf("theoretical Rpeak: unknown (cores %d, clock %.3f GHz from %s, %d flops/cycle): set EXA_CPU_GHZ or "
+                   "EXA_FLOPS_PER_CYCLE\n", rp.cores, rp.ghz, rp.clock_source, rp.flops_per_cycle);
+        print_value(json_object_get(all, "rpeak"), 0, "rpeak");
         if (counters)
             print_value(json_object_get(all, "counters"), 0, "counters");
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every option a command's --help shows is in its manual page. For each binary (exa-hpl,
-# exa-stream, exa-comm, exabench) and each exabench subcommand (as listed under "Commands:" in
+# exa-stream, exa-comm, exa-mxp, exabench) and each exabench subcommand (as listed under "Commands:" in
 # 'exabench --help', so a new subcommand is checked too), every word of the --help text that looks
 # like an option (-x, --long-name, -NB; preceded by a blank or an opening bracket, quote or bar)
 # must appear as a word in docs/man/COMMAND.1.md (subcommand SUB: exabench-SUB.1.md). One test per
@@ -8,7 +8,7 @@
 # "Bail out!": nothing could be checked.
 source "$(dirname "$0")/../lib/tap.sh"
 
-for b in exa-hpl exa-stream exa-comm exabench; do
+for b in exa-hpl exa-stream exa-comm exa-mxp exabench; do
     if [ ! -x "$BIN/$b" ]; then
         echo "Bail out! $BIN/$b is not built (make all)"
         exit 1
@@ -45,7 +45,7 @@ check_command() {
     ok ${#missing[@]} "$name: every option of --help is in $rel"
 }
 
-for b in exa-hpl exa-stream exa-comm exabench; do
+for b in exa-hpl exa-stream exa-comm exa-mxp exabench; do
     check_command "$b" "$b.1" "$BIN/$b"
 done
 

@@ -10,7 +10,7 @@ command -v "$FUZZ_CC" >/dev/null 2>&1 || skip_all "$FUZZ_CC not found (the fuzz 
     skip_all "no libFuzzer runtime for $FUZZ_CC (install libfuzzer-14-dev)"
 
 check "the fuzz targets build (make fuzz-build)" make --no-print-directory -s fuzz-build FUZZ_CC="$FUZZ_CC"
-for t in suite hpl_dat record manifest submission accept; do
+for t in suite hpl_dat record manifest submission accept tolerance import; do
     check "fuzz_$t over its corpus ($(ls tests/fuzz/corpus/$t | wc -l) files)" tests/fuzz/run.sh --regress "$t"
 done
 done_testing

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "digest.h"
 #include "fuzz.h"
 #include "report.h"
 
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             json_t *raw = json_object_get(r, "raw");
             char h[65];
             if (json_is_object(r) && json_is_string(raw)) {
-                rp_sha256_hex(json_string_value(raw), json_string_length(raw), h);
+                rd_sha256_hex(json_string_value(raw), json_string_length(raw), h);
                 json_object_set_new(r, "sha256", json_string(h));
             }
         }

@@ -11,7 +11,7 @@
 FUZZ_CC      ?= clang-14
 FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= suite hpl_dat record manifest submission accept
+FUZZ_TARGETS ?= suite hpl_dat record manifest submission accept tolerance import
 # The compiler and its libFuzzer runtime (libfuzzer-14-dev), looked for without compiling anything.
 FUZZ_HAVE_CC := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && \
                   test -f "$$($(FUZZ_CC) --print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-x86_64.a" && echo yes)

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
         *) break ;;
     esac
 done
-[ $# -gt 0 ] || set -- suite hpl_dat record manifest submission accept
+[ $# -gt 0 ] || set -- suite hpl_dat record manifest submission accept tolerance import
 bin=$(cd "$bin" && pwd) || exit 2
 work=$(dirname "$bin")
 export EXA_FUZZ_DATA=$root/tests/fuzz/data
@@ -35,7 +35,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 dict_of() {
     case $1 in
-        suite) echo suite ;; hpl_dat) echo hpl_dat ;; accept) echo accept ;; *) echo json ;;
+        suite) echo suite ;; hpl_dat) echo hpl_dat ;; accept) echo accept ;;
+        tolerance) echo tolerance ;; import) echo import ;; *) echo json ;;
     esac
 }
 # The accept target leaves the command's allocations behind when it catches an exit (fuzz_accept.c).

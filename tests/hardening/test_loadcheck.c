@@ -22,6 +22,7 @@ static pid_t busy_child(const char *tag)
     pid_t p = fork();
     assert_true(p >= 0);
     if (p == 0) {
+        alarm(30);  /* survives execve: a failed assertion before stop() leaves no spinner behind */
         if (tag) {
             char env[300];
             snprintf(env, sizeof env, "%s=%s", PROCTRACK_ENV, tag);
@@ -30,7 +31,6 @@ static pid_t busy_child(const char *tag)
             execve("/bin/sh", argv, envp);
             _exit(127);
         }
-        alarm(30);
         for (volatile unsigned long i = 0;; i++)
             ;
     }

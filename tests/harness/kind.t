@@ -15,7 +15,7 @@ benchmarks:
 YAML
 
 expect_exit 2 "the shipped exabench has no kind 'fake'" "$EXA" plan "$T/fake.yaml"
-output_has "and says which kinds it has" "benchmark must be hpl, stream or comm, not 'fake'"
+output_has "and says which kinds it has" "benchmark must be hpl, stream, comm, mxp, hpl-external, hpcg-external, osu-external, stream-external or nccl-external, not 'fake'"
 
 expect_exit 0 "plan: the fake kind expands its entries" "$KX" plan "$T/fake.yaml"
 output_has "four runs: two scale steps, two sleep values" '^suite fakes \(.*\): 4 runs'
@@ -32,7 +32,7 @@ output_has "said so" "key 'test' does not apply to benchmark fake"
 sed -i '$d' "$T/fake.yaml"
 printf '  - {name: bad, benchmark: linpack}\n' >>"$T/fake.yaml"
 expect_exit 2 "an unknown kind" "$KX" plan "$T/fake.yaml"
-output_has "the list of kinds includes the registered one" "benchmark must be hpl, stream, comm or fake, not 'linpack'"
+output_has "the list of kinds includes the registered one" "benchmark must be hpl, stream, comm, mxp, hpl-external, hpcg-external, osu-external, stream-external, nccl-external or fake, not 'linpack'"
 sed -i '$d' "$T/fake.yaml"
 
 expect_exit 0 "run: the fake suite runs" "$KX" run "$T/fake.yaml" --out "$T/res"

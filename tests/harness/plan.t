@@ -89,6 +89,101 @@ EOF2
 expect_exit 0 "plan of a suite that sets OPENBLAS_CORETYPE" env -u OPENBLAS_CORETYPE "$EXA" plan --json "$T/coretype.yaml"
 output_has "the suite's choice stands" '"OPENBLAS_CORETYPE": "Sandybridge"'
 output_lacks "and no note" "note: OpenBLAS"
+# ---- memory per node and duration estimates (issue 13: plans that fit) -------------------------
+# Local runs are checked against this machine's MemTotal: HPL N=200000 needs 8 N^2 = 298 GiB.
+memtotal_gib=$(awk '/^MemTotal:/ {print int($2 / 1048576)}' /proc/meminfo)
+cat >"$T/hpl-huge.yaml" <<'EOF2'
+launcher: {type: local, oversubscribe: true}
+benchmarks:
+  - {name: hpl-huge, benchmark: hpl, binary: /bin/true, ranks: [1, 2], n: [2000, 200000], nb: 192}
+EOF2
+if [ "$memtotal_gib" -lt 300 ]; then
+    expect_exit 2 "plan refuses HPL N=200000 on this ${memtotal_gib} GiB machine" "$EXA" plan "$T/hpl-huge.yaml"
+    output_has "names the file, the entry and the scale step" "hpl-huge.yaml:3:5: error: entry 'hpl-huge', scale step ranks=1 "
+    output_has "names the run and its numbers: 298 GiB needed, MemTotal, the 95% limit" \
+        "run 0002-hpl-huge-n200000-1x1: exa-hpl N=200000 1x1\): needs 29[89] GiB per node .* but a node has [0-9.]+ GiB \(MemTotal of this machine\) and a run may use at most 95% of it"
+    output_has "and the 2-rank step too" "scale step ranks=2 \(run 0004-hpl-huge-n200000-1x2"
+    output_lacks "N=2000 fits: not named" "n2000-"
+    expect_exit 2 "run refuses it as well, before anything starts" "$EXA" run --dry-run --out "$T/runs" "$T/hpl-huge.yaml"
+    output_has "with the same message" "needs 29[89] GiB per node"
+else
+    skip_test "this machine has ${memtotal_gib} GiB: N=200000 fits"
+fi
+# STREAM: 3 arrays x size x ranks per node, here against the system's memory_per_node_gib.
+cat >"$T/stream-big.yaml" <<'EOF2'
+system: {nodes: 4, cores_per_node: 128, memory_per_node_gib: 512}
+launcher: {type: slurm, mode: srun}
+benchmarks:
+  - {name: stream, benchmark: stream, binary: /bin/true, nodes: [1, 4], size: [100M, 200M], repetitions: 3}
+EOF2
+expect_exit 2 "plan refuses STREAM 200M x 128 ranks on 512 GiB nodes" "$EXA" plan "$T/stream-big.yaml"
+output_has "600 GiB per node named, against system.memory_per_node_gib" \
+    "entry 'stream', scale step nodes=1 \(run [0-9]+-stream-s209715200-128r-1n-rep1: .*\): needs 600 GiB per node \(644245094400 bytes; 128 ranks per node\) but a node has 512 GiB \(system.memory_per_node_gib\) .* at most 95% of it, 486 GiB"
+output_has "every scale step that does not fit" "scale step nodes=4 .*stream-s209715200-512r-4n-rep1"
+output_lacks "100M (300 GiB) fits" "s104857600"
+output_lacks "each repetition is not named again" "rep2"
+# HPL sized from memory: a fraction up to 95% less the workspace fits, 0.97 does not.
+for frac in 0.9 0.97; do
+    cat >"$T/hpl-frac.yaml" <<EOF2
+system: {nodes: 2, cores_per_node: 4, memory_per_node_gib: 64}
+launcher: {type: slurm, mode: srun}
+benchmarks:
+  - {name: weak, benchmark: hpl, binary: /bin/true, nodes: [1, 2], mem_fraction: $frac, nb: 192}
+EOF2
+    want=0; [ "$frac" = 0.97 ] && want=2
+    expect_exit $want "mem_fraction $frac: exit $want" "$EXA" plan "$T/hpl-frac.yaml"
+done
+# The shipped acceptance template fits its own nodes, and every run's estimate fits its timeout.
+expect_exit 0 "suites/acceptance.yaml plans clean" "$EXA" plan "$EXA_ROOT/suites/acceptance.yaml"
+output_lacks "no warning" "warning|error"
+output_has "with the rates of its system section" "rates: dgemm 50 Gflop/s per core, system.dgemm_gflops_per_core"
+output_has "an estimate for every run, summed" "^estimated total: [0-9]+ h [0-9]+ min \([0-9]+ s\) for 28 runs$"
+output_has "the largest HPL run's memory" "estimate: .* memory 4[0-9][0-9] GiB per node"
+# A run whose estimate exceeds its timeout is warned about (the suite still plans).
+cat >"$T/slow.yaml" <<'EOF2'
+system: {nodes: 2, cores_per_node: 4, memory_per_node_gib: 64, dgemm_gflops_per_core: 10, stream_gbs_per_node: 20, latency_us: 2, bandwidth_gbs: 10, launch_seconds: 1}
+launcher: {type: slurm, mode: srun}
+defaults: {timeout: 1m}
+benchmarks:
+  - {name: big, benchmark: hpl, binary: /bin/true, nodes: [1], n: [60000], nb: 192}
+  - {name: small, benchmark: hpl, binary: /bin/true, nodes: [1], n: [1000], nb: 192}
+EOF2
+expect_exit 0 "a suite with a run over its timeout still plans" "$EXA" plan "$T/slow.yaml"
+output_has "warned: the run, its estimate and its timeout" "warning: run 0001-big-n60000-2x2-1n \(exa-hpl N=60000 2x2 on 1 node\): estimated [0-9]+ h [0-9]+ min, over its timeout of 1 min 00 s"
+output_lacks "the small run is not" "warning: run 0002"
+output_has "launch cost and rates from the system section" "launch 1 s per run, system.launch_seconds"
+"$EXA" plan --json "$T/slow.yaml" >"$T/slow.json" 2>/dev/null
+python3 -c '
+import json, sys
+runs = json.load(open(sys.argv[1]))
+big, small = runs
+# 2/3 60000^3 flops at 4 cores x 10 Gflop/s x 0.7 x (30000/31000): about 1.5 h
+assert 4500 < big["estimate_s"] < 6500, big["estimate_s"]
+assert 1 < small["estimate_s"] < 10, small["estimate_s"]
+# 8 N^2 and the workspace of the four ranks (panels, U rows): under 6% more
+assert 1 < big["memory_per_node_bytes"] / (8 * 60000**2) < 1.06, big["memory_per_node_bytes"]
+' "$T/slow.json"
+ok $? "--json carries each run's estimate_s and memory_per_node_bytes"
+# The quick suite on this machine: rates measured here, an estimate per run and a plausible total
+# (its real duration is a few minutes; the test checks the estimate is there, not its accuracy).
+expect_exit 0 "plan of the quick suite" "$EXA" plan "$EXA_ROOT/suites/quick.yaml"
+output_has "measured dgemm rate" "rates: dgemm [0-9.e+]+ Gflop/s per core, measured here"
+output_has "this machine's memory" "machine: [0-9.]+ GiB memory per node \(MemTotal of this machine\)"
+n_est=$(grep -c '^  estimate: [0-9]' "$T/last.out")
+[ "$n_est" = 11 ]; ok $? "an estimate for each of the 11 runs (got $n_est)"
+total=$(sed -n 's/^estimated total: .* (\([0-9]*\) s) for 11 runs$/\1/p' "$T/last.out")
+[ -n "$total" ] && [ "$total" -ge 10 ] && [ "$total" -le 3600 ]; ok $? "a plausible total: 10 s to 1 h (got ${total:-none} s)"
+# A suite at the scale of a large machine plans (6,144 nodes; bench/ times it).
+cat >"$T/big-machine.yaml" <<'EOF2'
+system: {nodes: 6144, cores_per_node: 128, memory_per_node_gib: 512, rpeak_per_node_gflops: 7372.8}
+launcher: {type: slurm, mode: sbatch}
+benchmarks:
+  - {name: hpl, benchmark: hpl, binary: /bin/true, nodes: 1..6144 x2, mem_fraction: 0.8, nb: 384, ranks_per_node: 16, threads_per_rank: 8, timeout: 24h}
+  - {name: stream, benchmark: stream, binary: /bin/true, nodes: [1, 6144], size: 100M}
+  - {name: allpairs, benchmark: comm, binary: /bin/true, test: allpairs, nodes: 6144, ranks_per_node: 1, timeout: 24h}
+EOF2
+expect_exit 0 "a 6,144-node suite plans" "$EXA" plan "$T/big-machine.yaml"
+output_has "its largest HPL run is sized, checked and estimated" "^[0-9]+-hpl-n[0-9]+-.*-4096n "
 expect_exit 2 "plan without a suite" "$EXA" plan
 expect_exit 2 "plan of a missing file" "$EXA" plan /nonexistent.yaml
 output_has "names the missing file" '/nonexistent.yaml: error: can not read the suite file'

@@ -1,5 +1,5 @@
-# Importers (harness/import/): other tools' output as exabench records. The sources are listed
-# here, not taken from harness/module.mk, until the importers are wired in as harness kinds.
+# Importers (harness/import/): other tools' output as exabench records. exabench links them all
+# (harness/module.mk); the tool and the unit test take the importers without the command.
 IMPORT_SRCS := harness/import/import.c harness/import/import_util.c harness/import/import_hpl.c \
                harness/import/import_hpcc.c harness/import/import_hpcg.c harness/import/import_osu.c \
                harness/import/import_imb.c harness/import/import_stream.c harness/import/import_babelstream.c \

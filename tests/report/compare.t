@@ -8,13 +8,15 @@ i=0
 while IFS='|' read -r name base new want patterns expr; do
     case "$name" in ''|'#'*) continue ;; esac
     i=$((i + 1))
-    name=$(echo "$name" | xargs)
-    # Options for compare itself (--min-effect N) ride on the BASE column.
+    name=$(sed "s/^[[:space:]]*//; s/[[:space:]]*$//" <<<"$name")
+    # Options for compare itself (--tol GLOB=PCT, --correction X) ride on the BASE column.
     base_args=() cmp_args=()
     read -r -a words <<<"$base"
     for ((k = 0; k < ${#words[@]}; k++)); do
-        if [ "${words[k]}" = --min-effect ]; then cmp_args+=(--min-effect "${words[k + 1]}"); k=$((k + 1));
-        else base_args+=("${words[k]}"); fi
+        case "${words[k]}" in
+        --tol|--correction) cmp_args+=("${words[k]}" "${words[k + 1]}"); k=$((k + 1)) ;;
+        *) base_args+=("${words[k]}") ;;
+        esac
     done
     read -r -a new_args <<<"$new"
     gen "$T/b$i" "${base_args[@]}"
@@ -33,7 +35,7 @@ j = json.load(open(sys.argv[1]))
 assert j['schema'] == 'exabench.compare'
 sys.exit(0 if eval(sys.argv[2].strip()) else 1)
 PY
-    ok $? "$name: JSON holds: $(echo "$expr" | xargs)"
+    ok $? "$name: JSON holds: $(sed "s/^[[:space:]]*//; s/[[:space:]]*$//" <<<"$expr")"
 done <"$DATA/compare.cases"
 [ "$i" -ge 6 ]; ok $? "ran the $i golden cases"
 
@@ -49,7 +51,7 @@ expect_exit 0 "--changes-only" "$EXA" compare --changes-only "$T/pa" "$T/pa"
 ! grep -q ' unchanged$' "$T/last.out"; ok $? "--changes-only hides unchanged rows"
 output_has "a run compared with itself has no change" "0 improved, [0-9]+ unchanged, 0 regressed"
 
-# Too few samples: one HPL repetition per side can not be tested.
+# Too few samples for a test: one HPL repetition per side is judged against the tolerance.
 python3 - "$T/pa" "$T/one" <<'PY'
 import json, os, shutil, sys
 src, dst = sys.argv[1], sys.argv[2]
@@ -59,14 +61,21 @@ m['runs'] = [r for r in m['runs'] if r['benchmark'] == 'hpl' and r['repetition']
 json.dump(m, open(os.path.join(dst, 'manifest.json'), 'w'))
 PY
 expect_exit 0 "one repetition per side" "$EXA" compare "$T/one" "$T/one"
-output_has "is not comparable, with the reason" "too few samples \(1 vs 1\)"
+output_has "judged by the tolerance, and says so" "1 vs 1 sample: \+0\.0% within the 3% tolerance: unchanged"
 
 # Bad usage and input.
 expect_exit 2 "one folder only" "$EXA" compare "$T/pa"
 expect_exit 2 "missing NEW" "$EXA" compare "$T/pa" "$T/missing"
 output_has "names the missing folder" "missing: No such file or directory"
-expect_exit 2 "bad --min-effect" "$EXA" compare --min-effect abc "$T/pa" "$T/pa"
-output_has "names the option" "--min-effect 'abc'"
+expect_exit 2 "bad --tol" "$EXA" compare --tol abc "$T/pa" "$T/pa"
+output_has "names the option and the value" "--tol 'abc': expected METRIC_GLOB=PCT"
+expect_exit 2 "bad --tol percentage" "$EXA" compare --tol 'hpl/*=x' "$T/pa" "$T/pa"
+output_has "names the percentage" "'x' is not a percentage"
+expect_exit 2 "bad --correction" "$EXA" compare --correction bonferroni "$T/pa" "$T/pa"
+output_has "names the correction" "--correction 'bonferroni': expected holm or bh"
+printf 'hpl/gflops 3\nstream/* three\n' >"$T/bad.tol"
+expect_exit 2 "bad tolerance file" "$EXA" compare --tolerance "$T/bad.tol" "$T/pa" "$T/pa"
+output_has "names the file, the line and the value" "bad.tol:2: 'three': not a percentage"
 cp -r "$T/pa" "$T/bad"
 cp "$DATA/bad/malformed-record.json" "$T/bad/records/r00003.json"
 expect_exit 2 "malformed record in NEW" "$EXA" compare "$T/pa" "$T/bad"
@@ -88,6 +97,6 @@ json.dump(m, open(sys.argv[1], 'w'))
 PY
 mkdir "$T/recs" && cp -r "$T/pa/records" "$T/recs/"
 expect_exit 0 "a folder with a manifest against a folder of records alone" "$EXA" compare "$T/planned" "$T/recs"
-output_has "every run matched (allpairs' one sample aside)" ' 0 regressed, 1 not comparable$'
+output_has "every run matched" ' 0 regressed, 0 cannot tell, 0 missing, 0 not comparable'
 output_lacks "none left without its match" 'no matching run'
 done_testing

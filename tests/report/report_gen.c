@@ -317,12 +317,37 @@ static void one_pass(void)
     }
 }
 
+static void usage(void)
+{
+    printf("Usage: report-gen DIR [OPTIONS]\n\n"
+           "Writes a synthetic results folder (manifest.json, records/, logs/) into DIR, deterministic\n"
+           "for a given seed, for the tests of the reporting commands and bench/report.sh.\n\n"
+           "Options:\n"
+           "  --run-id ID          the manifest's run id\n"
+           "  --seed N             random seed of the figures\n"
+           "  --created ISO        the manifest's creation time\n"
+           "  --factor F           scale every figure (better metrics multiplied)\n"
+           "  --factor-bench B     ... of benchmark B only\n"
+           "  --noise PCT          sample noise in percent\n"
+           "  --bios V             the BIOS version in the provenance\n"
+           "  --n-shift D          add D to every HPL N\n"
+           "  --slow-host H        STREAM on host H 20%% slower\n"
+           "  --failures           add a failed HPL verification and a crashed comm run\n"
+           "  --records N          repeat the cases until N records exist\n"
+           "  --non-compliant      mark HPL runs as breaking their run rules\n"
+           "  -h, --help           this text\n\n"
+           "Exit status: 0 written, 1 cannot write, 2 bad arguments.\n");
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 #define OPT(name) (!strcmp(a, name) && v && (i++, 1))
-        if (OPT("--run-id")) o.run_id = v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage();
+            return 0;
+        } else if (OPT("--run-id")) o.run_id = v;
         else if (OPT("--seed")) rng_state = 88172645463325252ULL ^ (strtoull(v, NULL, 10) * 0x9E3779B97F4A7C15ULL);
         else if (OPT("--created")) o.created = v;
         else if (OPT("--factor")) o.factor = atof(v);
@@ -342,7 +367,7 @@ int main(int argc, char **argv)
 #undef OPT
     }
     if (!o.dir) {
-        fprintf(stderr, "usage: report-gen DIR [options]\n");
+        fprintf(stderr, "usage: report-gen DIR [options] (see report-gen --help)\n");
         return 2;
     }
     char path[4096];

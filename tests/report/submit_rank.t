@@ -99,6 +99,6 @@ expect_exit 1 "rank --html with a refusal" "$EXA" rank --html -o "$T/rank.html" 
 html_ok "$T/rank.html"; ok $? "the HTML ranking is well-formed"
 grep -q 'class="refused"' "$T/rank.html"; ok $? "the HTML lists the refused submission"
 expect_exit 2 "rank --by nonsense" "$EXA" rank --by speed "$S/alpha.json"
-output_has "names the option and the choices" "--by 'speed': expected rmax, triad, latency or bandwidth"
+output_has "names the option and the choices" "--by 'speed': expected rmax, mxp, triad, latency or bandwidth"
 expect_exit 2 "rank with no file" "$EXA" rank
 done_testing

@@ -2,7 +2,7 @@
 # (harness/decide/gate.c), Ed25519 signing (harness/decide/signing.c) and the theoretical Rpeak
 # (benchmarks/common/exa_rpeak.c, part of the common library). Sources are listed here, not taken
 # from harness/module.mk, so these tests build whatever the harness's layout.
-GATE_SRCS := harness/decide/gate.c
+GATE_SRCS := harness/decide/gate.c harness/decide/gate_tol.c
 SIGNING_SRCS := harness/decide/signing.c
 $(OBJ)/harness/decide/%.o: EXTRA_CFLAGS += -Iharness/decide $(CRYPTO_CFLAGS)
 $(OBJ)/tests/verdict/%.o: EXTRA_CFLAGS += -Iharness/decide $(CRYPTO_CFLAGS)

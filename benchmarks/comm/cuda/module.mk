@@ -6,4 +6,4 @@ COMM_CUDA_SRCS := benchmarks/comm/cuda/mem_cuda.c benchmarks/comm/cuda/mpi_stage
 
 $(OBJ)/benchmarks/comm/cuda/%.o: EXTRA_CFLAGS += $(CUDA_CFLAGS)
 
-$(eval $(call cuda_program,exa-comm,benchmarks/comm/cuda/main_cuda.c $(COMM_DRIVER_SRCS) $(COMM_CUDA_SRCS) $(EXA_CUDA_SRCS),,-lpthread))
+$(eval $(call cuda_program,exa-comm,benchmarks/comm/cuda/main_cuda.c $(COMM_DRIVER_SRCS) $(COMM_CUDA_SRCS) $(EXA_CUDA_SRCS),,-lpthread $(CRYPTO_LIBS)))
