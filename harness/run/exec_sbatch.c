@@ -68,6 +68,12 @@ static const char *comment_text(const char *s, char *buf, size_t len)
 static int sbatch_opt(struct sbuf *b, const char *opt, const char *value, int pattern_literal)
 {
     char line[PATH_MAX * 2 + 64], err[512];
+    /* A plain word is written as it is (easier to read; sbatch reads it the same). */
+    if (*value && strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,:+=@/-") ==
+                      strlen(value)) {
+        sb_printf(b, "#SBATCH --%s=%s\n", opt, value);
+        return 0;
+    }
     long n = slurm_sbatch_line(line, sizeof line, opt, value, pattern_literal, err, sizeof err);
     if (n < 0 || (size_t)n >= sizeof line) {
         fprintf(stderr, "exabench: error: %s\n", err);

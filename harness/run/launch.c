@@ -53,6 +53,9 @@ void launch_command(const struct suite *s, const struct run *r, const char *reco
         strlist_pushf(out, "--ntasks=%ld", r->ranks);
         strlist_pushf(out, "--ntasks-per-node=%ld", r->ranks_per_node);
         strlist_pushf(out, "--cpus-per-task=%ld", r->threads_per_rank);
+        /* A rank killed by a signal ends the step at once: the run is recorded crashed, not left
+         * to hang beside its dead peer until the timeout (issue 14). */
+        strlist_push(out, "--kill-on-bad-exit=1");
         if (exclude && exclude->n) {
             char buf[8192] = "";
             for (size_t i = 0; i < exclude->n; i++) {

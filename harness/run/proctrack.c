@@ -1,6 +1,7 @@
 /* Tracking the processes of a run: environment marker, cgroup v2 when available, subreaper.
  * See proctrack.h. */
 #include "proctrack.h"
+#include "proctrack_impl.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,7 +46,7 @@ static int word_ok(const char *s, size_t max)
     return 1;
 }
 
-static int in_list(pid_t p, const pid_t *v, size_t n)
+int pt_in_list(pid_t p, const pid_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (v[i] == p)
@@ -54,7 +55,7 @@ static int in_list(pid_t p, const pid_t *v, size_t n)
 }
 
 /* State and parent of pid from /proc/<pid>/stat; 0, or -1 when it is gone. */
-static int proc_stat(pid_t pid, char *state, pid_t *ppid)
+int pt_proc_stat(pid_t pid, char *state, pid_t *ppid)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
@@ -78,10 +79,10 @@ static int proc_stat(pid_t pid, char *state, pid_t *ppid)
     return 0;
 }
 
-static int alive(pid_t pid)
+int pt_alive(pid_t pid)
 {
     char st;
-    if (proc_stat(pid, &st, NULL) != 0)
+    if (pt_proc_stat(pid, &st, NULL) != 0)
         return 0;
     return st != 'Z' && st != 'X' && st != 'x';
 }
@@ -99,7 +100,7 @@ static int tag_matches(const char *value, const char *run_id, const char *token)
 }
 
 /* The environment of pid (malloc'ed, entries NUL-separated, *len bytes), or NULL when unreadable. */
-static char *read_environ(pid_t pid, size_t *len_out)
+char *pt_read_environ(pid_t pid, size_t *len_out)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/environ", (long)pid);
@@ -162,45 +163,12 @@ static int env_matches(const char *buf, size_t len, const struct matcher *m)
 static int pid_matches(pid_t pid, const struct matcher *m)
 {
     size_t len = 0;
-    char *buf = read_environ(pid, &len);
+    char *buf = pt_read_environ(pid, &len);
     if (!buf)
         return -1;
     int found = env_matches(buf, len, m);
     free(buf);
     return found;
-}
-
-const char *proctrack_describe(pid_t pid, char *buf, size_t len)
-{
-    char path[64], comm[64] = "?";
-    snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t n = read(fd, comm, sizeof comm - 1);
-        close(fd);
-        comm[n > 0 ? n : 0] = 0;
-        comm[strcspn(comm, "\n")] = 0;
-        for (char *c = comm; *c; c++)
-            if ((unsigned char)*c < 32 || (unsigned char)*c >= 127)
-                *c = '?';
-    }
-    char tag[PROCTRACK_TAG_MAX] = "";
-    size_t elen = 0;
-    char *env = read_environ(pid, &elen);
-    if (env) {
-        static const char key[] = PROCTRACK_ENV "=";
-        for (size_t i = 0; i < elen; i += strlen(env + i) + 1)
-            if (!strncmp(env + i, key, sizeof key - 1)) {
-                snprintf(tag, sizeof tag, "%s", env + i + sizeof key - 1);
-                break;
-            }
-        free(env);
-    }
-    for (char *c = tag; *c; c++)
-        if ((unsigned char)*c < 32 || (unsigned char)*c >= 127)
-            *c = '?';
-    snprintf(buf, len, "pid %ld %s%s%s%s", (long)pid, comm, *tag ? " (run " : "", tag, *tag ? ")" : "");
-    return buf;
 }
 
 int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token)
@@ -213,7 +181,7 @@ int proctrack_pid_has_tag(pid_t pid, const char *run_id, const char *token)
 static void add_pid(pid_t pid, pid_t *out, size_t cap, int *count)
 {
     size_t have = (size_t)*count < cap ? (size_t)*count : cap;
-    if (in_list(pid, out, have))
+    if (pt_in_list(pid, out, have))
         return;
     if ((size_t)*count < cap)
         out[*count] = pid;
@@ -230,7 +198,7 @@ static void cgroup_members(const char *cg, pid_t *out, size_t cap, int *count)
         return;
     long p;
     while (fscanf(f, "%ld", &p) == 1)
-        if (p > 1 && (pid_t)p != getpid() && alive((pid_t)p))
+        if (p > 1 && (pid_t)p != getpid() && pt_alive((pid_t)p))
             add_pid((pid_t)p, out, cap, count);
     fclose(f);
 }
@@ -244,7 +212,7 @@ static size_t ancestors(pid_t *v, size_t cap)
     while (p > 1 && n < cap) {
         v[n++] = p;
         pid_t pp;
-        if (proc_stat(p, NULL, &pp) != 0 || pp == p)
+        if (pt_proc_stat(p, NULL, &pp) != 0 || pp == p)
             break;
         p = pp;
     }
@@ -262,9 +230,9 @@ static int scan(const struct matcher *m, pid_t *out, size_t cap, int *count)
     while ((de = readdir(d))) {
         char *end;
         long pid = strtol(de->d_name, &end, 10);
-        if (*end || pid <= 1 || in_list((pid_t)pid, anc, nanc))
+        if (*end || pid <= 1 || pt_in_list((pid_t)pid, anc, nanc))
             continue;
-        if (pid_matches((pid_t)pid, m) == 1 && alive((pid_t)pid))
+        if (pid_matches((pid_t)pid, m) == 1 && pt_alive((pid_t)pid))
             add_pid((pid_t)pid, out, cap, count);
     }
     closedir(d);
@@ -326,38 +294,6 @@ int proctrack_list_in_dir(const char *run_dir, pid_t *out, size_t cap)
     if (scan(&m, out, cap, &count) != 0)
         return -1;
     return count;
-}
-
-/* ---- the subreaper and reaping ---------------------------------------------------------------- */
-
-int proctrack_harness_init(void)
-{
-    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -1;
-}
-
-int proctrack_reap(const pid_t *keep, size_t nkeep)
-{
-    DIR *d = opendir("/proc");
-    if (!d)
-        return 0;
-    pid_t self = getpid();
-    int reaped = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        char *end;
-        long pid = strtol(de->d_name, &end, 10);
-        if (*end || pid <= 1)
-            continue;
-        char st;
-        pid_t pp;
-        if (proc_stat((pid_t)pid, &st, &pp) != 0 || pp != self || st != 'Z' || in_list((pid_t)pid, keep, nkeep))
-            continue;
-        int status;
-        if (waitpid((pid_t)pid, &status, WNOHANG) == (pid_t)pid)
-            reaped++;
-    }
-    closedir(d);
-    return reaped;
 }
 
 /* ---- cgroup v2 -------------------------------------------------------------------------------- */
@@ -637,7 +573,7 @@ int proctrack_kill(const struct proctrack *pt, double grace_s, double wait_s, co
                 signal_member(pt, run_id, token, pids[i], SIGKILL, in_cgroup_of(pt, pids[i]));
         } else {
             for (int i = 0; i < n && i < CAP; i++)
-                if (!in_list(pids[i], termed, nterm)) {
+                if (!pt_in_list(pids[i], termed, nterm)) {
                     signal_member(pt, run_id, token, pids[i], SIGTERM, in_cgroup_of(pt, pids[i]));
                     if (nterm < CAP)
                         termed[nterm++] = pids[i];

@@ -227,6 +227,57 @@ else
     echo "# exabench or exa-hpl not built: the exabench run variants skipped"
 fi
 
+# 3. Deterministic leftovers: a benchmark that leaves a daemonised child (setsid, its own session,
+#    not an MPI process, so it never ends by itself).
+if [ -x "$EXA" ] && [ -x "$BIN/exa-stream" ]; then
+cat >"$T/escaper" <<EOF
+#!/bin/sh
+# leaves a child behind in a session of its own, then (after \$ESC_WAIT s) runs the benchmark
+setsid sleep 300 </dev/null >/dev/null 2>&1 &
+sleep \${ESC_WAIT:-0}
+exec "$BIN/exa-stream" "\$@"
+EOF
+chmod +x "$T/escaper"
+esc_suite() {  # esc_suite FILE WAIT
+    cat >"$1" <<EOF
+name: escaper
+launcher: {type: local, oversubscribe: true, kill_grace: 2}
+defaults: {timeout: 120, env: {OMP_NUM_THREADS: "1", ESC_WAIT: "$2"}}
+benchmarks:
+  - {name: esc, benchmark: stream, binary: "$T/escaper", size: 1K..2K x2}
+EOF
+}
+tagged_sleeps() { for p in $(pgrep -x sleep); do tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^EXA_RUN_TAG=$1" && echo "$p"; done; }
+esc_suite "$T/esc0.yaml" 0
+expect_exit 0 "escaper: both runs valid" "$EXA" run "$T/esc0.yaml" --out "$T/esc0"
+RID=$(basename "$(readlink -f "$T/esc0/latest")")
+[ -z "$(tagged_sleeps "$RID:")" ]; ok $? "escaper: the daemonised children of finished runs were ended with their runs"
+esc_suite "$T/esc.yaml" 30
+"$EXA" run "$T/esc.yaml" --out "$T/esc" >"$T/esc.out" 2>&1 &
+H=$!
+for _ in $(seq 300); do
+    RID=$(basename "$(readlink -f "$T/esc/latest" 2>/dev/null)" 2>/dev/null)
+    [ -n "$RID" ] && [ -n "$(tagged_sleeps "$RID:")" ] && break
+    sleep 0.1
+done
+sleep 0.5
+kill -9 "$H"; wait "$H" 2>/dev/null
+sleep 0.5
+LEFT=$(tagged_sleeps "$RID:" | tr '\n' ' ')
+[ -n "$LEFT" ]; ok $? "escaper: processes of the killed run live on ($LEFT)"
+expect_exit 1 "escaper: a new run in the same results folder refuses to start" "$EXA" run "$T/esc0.yaml" --out "$T/esc"
+output_has "escaper: it names them" "pid [0-9]+ sleep \\(run $RID:"
+output_has "escaper: and says how to stop them" "exabench run --resume FOLDER"
+expect_exit 0 "escaper: a run in another results folder goes on, with a warning" "$EXA" run "$T/esc0.yaml" --out "$T/esc-other"
+output_has "escaper: the warning names them" "warning: .* of an exabench run elsewhere still live"
+ESC_DIR=$(readlink -f "$T/esc/latest")
+sed -i 's/ESC_WAIT: "30"/ESC_WAIT: "0"/' "$ESC_DIR/manifest.json" 2>/dev/null
+expect_exit 0 "escaper: --resume sweeps them and finishes" "$EXA" run --resume "$ESC_DIR"
+output_has "escaper: --resume says it stopped them" "stopped [0-9]+ leftover process"
+[ -z "$(tagged_sleeps "$RID:")" ]; ok $? "escaper: nothing of the run left"
+json_true "escaper: the killed attempt is listed abandoned" "$ESC_DIR/manifest.json" "r['runs'][0]['abandoned_attempts'][0]['why'].startswith('harness gone')"
+fi
+
 # The benchmarks' record writers refuse an abandoned attempt (exa_record_write, exa_attempt.h).
 if [ -x "$BIN/exa-stream" ] && [ -x "$BIN/exa-comm" ]; then
     AF3=$("$TOOL" attempt-create "$T/run" 0003-refuse)

@@ -37,7 +37,7 @@ printf 'badnode1\n# a comment\nbadnode2\n' >"$T/exclude.txt"
 expect_exit 0 "run --dry-run --exclude-file with the sbatch launcher" \
     "$EXA" run --dry-run --exclude-file "$T/exclude.txt" "$EXA_ROOT/tests/data/harness/plan/hpl-weak-slurm.yaml" --out "$T/d"
 output_has "batch script excludes the nodes" '^#SBATCH --exclude="?badnode1,badnode2"?$'
-output_has "srun excludes them too" 'srun --nodes=8 --ntasks=32 --ntasks-per-node=4 --cpus-per-task=1 --exclude=badnode1,badnode2'
+output_has "srun excludes them too" 'srun --nodes=8 --ntasks=32 --ntasks-per-node=4 --cpus-per-task=1 --kill-on-bad-exit=1 --exclude=badnode1,badnode2'
 output_has "one script per scale step" 'step-4.sh'
 output_has "partition from the suite" '^#SBATCH --partition="?batch"?$'
 [ ! -e "$T/d" ]; ok $? "a dry run writes nothing"

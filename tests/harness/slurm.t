@@ -119,6 +119,12 @@ expect_exit 0 "srun: --resume inside a new allocation finishes both runs" salloc
 [ -z "$(tagged "$TAG")" ]; ok $? "srun: no process of the old attempt left after --resume ($(( $(date +%s) - t0 )) s)"
 json_true "srun: both runs valid, the killed one by a new attempt, the old one listed abandoned" "$D/manifest.json" "[x['status'] for x in r['runs']] == ['valid', 'valid'] and r['runs'][0]['proc_tag'] != '$TAG' and r['runs'][0]['abandoned_attempts'][0]['why'].startswith('harness gone')"
 
+# A rank killed by a signal while its peer waits: srun's --kill-on-bad-exit ends the step, so the
+# run is a crash, not a timeout.
+slurm_suite "$T/bad.yaml" "" "{name: crash2, benchmark: stream, binary: \"$TOOLS/exa-fake\", ranks: 2, extra_args: [--mode, segv], timeout: 40}"
+expect_exit 1 "srun: one of two ranks dies of SIGSEGV" salloc -N 1 -n 2 "$EXA" run "$T/bad.yaml" --out "$T/bad2"
+json_true "srun: recorded crashed (not timeout) well before the timeout" "$T/bad2/latest/manifest.json" "r['runs'][0]['status'] == 'crashed' and r['runs'][0]['duration_s'] < 30 and '--kill-on-bad-exit=1' in r['runs'][0]['command']"
+
 # Stopping: by the pids in the pid files; no daemon of this cluster is left.
 pids=$(cat "$CLUSTER/slurmctld.pid" "$CLUSTER/slurmd.pid" "$CLUSTER/munge/munged.pid" 2>/dev/null)
 check "stop the cluster" "$EXA_ROOT/scripts/slurm-test-cluster.sh" stop "$CLUSTER"
