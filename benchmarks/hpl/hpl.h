@@ -8,6 +8,8 @@
  *   hpl_swap.c       row interchanges across the process column and the U block row (DTRSM)
  *   hpl_update.c     the pluggable update engine (GEMM/TRSM entry points) and the trailing update
  *   hpl_pdgesv.c     the LU driver loop with look-ahead of depth 0 or 1
+ *   hpl_pdgesv_dev.c the same loop with the trailing matrix resident on a device (hpl_device.h;
+ *                    hpl_swap_dev.c its row interchanges, hpl_device_emu.c the CPU engine)
  *   hpl_solve.c      distributed back substitution
  *   hpl_residual.c   the residual check on the regenerated A and b
  *   hpl_samples.c    within-run samples: the rate of groups of steps over their modelled flops
@@ -176,6 +178,12 @@ void hpl_swap_ws_free(struct hpl_swap_ws *ws);
  * the U block row (jb x (nq-jq)) and its leading dimension in *ldu. */
 /* HPL.dat's SWAP codes: how the involved rows travel along the process column. */
 enum { HPL_SWAP_BINEXCH = 0, HPL_SWAP_LONG = 1, HPL_SWAP_MIX = 2 };
+/* The pieces hpl_swap_and_trsm is made of, shared with the device version (hpl_swap_dev.c):
+ * the involved rows (inv) and where each one's content ends (cont), returning their number; and
+ * the exchange of the packed rows along the process column by SWAP's method. */
+int hpl_swap_plan(const struct hpl_panel *pan, int *inv, int *cont);
+void hpl_swap_exchange(const double *send, double *recv, const int *counts, const int *displs,
+                       int mine, int nc, const struct hpl_grid *g, const struct hpl_algo *algo);
 double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
                           const struct hpl_grid *g, const struct hpl_engine *eng,
                           const struct hpl_algo *algo, struct hpl_swap_ws *ws, int jq, int *ldu,

@@ -8,6 +8,7 @@
 
 #include "exa_peak.h"
 #include "hpl.h"
+#include "hpl_device.h"
 
 /* What a back end adds to the shared driver (exa-hpl-cuda's cuBLAS engine, for one): the record's
  * variant, a collective init after the command line is read (MPI_COMM_WORLD), a finalize before
@@ -18,6 +19,9 @@ struct hpl_engine_hooks {
     void (*init)(void);
     void (*finalize)(void);
     json_t *(*describe)(void);
+    /* The program's own device engine (hpl_device.h; exa-hpl-cuda's "cuda"), the default of
+     * --engine when set; NULL: the host engine is the default. */
+    const struct hpl_device *device;
 };
 
 /* The whole program: options, HPL.dat, runs, output, records, with the given update engine.
@@ -52,6 +56,8 @@ struct hpl_options {
     FILE *out;                 /* text output (stdout, stderr or the HPL.dat output file) */
     const struct hpl_engine *engine;
     const struct hpl_engine_hooks *hooks;
+    const char *engine_name;   /* --engine: host, emulated, or the hooks' device (NULL: default) */
+    const struct hpl_device *device;  /* the device engine of --engine, NULL for the host engine */
 };
 
 struct hpl_result {
@@ -64,6 +70,7 @@ struct hpl_result {
     size_t matrix_bytes;       /* of grid rank 0 */
     json_t *counters;          /* grid rank 0: exa_counters_report, or NULL */
     time_t start, end;
+    json_t *device;            /* grid rank 0, device engines: the engine and its traffic */
 };
 
 /* hpl_options.c: the command line. Options that replace HPL.dat values are held per row of its

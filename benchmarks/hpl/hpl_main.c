@@ -121,9 +121,25 @@ static int run_and_record(struct hpl_options *o, const struct hpl_dat *dat,
     }
     json_decref(rec);
     json_decref(r.counters);
+    json_decref(r.device);
     free(r.phases);
     free(r.rss);
     return r.passed;
+}
+
+/* --engine: host, emulated, or the program's own device engine (its default when it has one). */
+static void choose_engine(struct hpl_options *o)
+{
+    const struct hpl_device *own = o->hooks ? o->hooks->device : NULL;
+    const char *name = o->engine_name ? o->engine_name : own ? own->name : "host";
+    if (!strcmp(name, "host")) {
+        o->device = NULL;
+        return;
+    }
+    o->device = hpl_device_find(name, own);
+    if (!o->device)
+        exa_usage_error("--engine '%s': expected host, emulated%s%s", name, own ? " or " : "",
+                        own ? own->name : "");
 }
 
 int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
@@ -143,6 +159,7 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     }
     if (o.json_path)
         exa_check_json_path(o.json_path);
+    choose_engine(&o);
     /* Opened on every rank before the grid is formed, so that an unknown event name is a usage
      * error all ranks see, idle ranks outside P x Q included. HPL has no OpenMP regions. */
     o.counters = exa_counters_open(o.papi);
@@ -157,6 +174,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     hpl_check_runs(runs, nruns, size, node);
     if (hooks && hooks->init)
         hooks->init();
+    if (o.device)
+        o.device->init();
     json_t *prov = exa_provenance_collect(MPI_COMM_WORLD);
     measure_node(&o, rank, size);
     o.out = open_output(&dat, rank);
@@ -175,6 +194,8 @@ int hpl_main(int argc, char **argv, const struct hpl_engine *engine,
     json_decref(prov);
     free(runs);
     MPI_Comm_free(&node);
+    if (o.device)
+        o.device->finalize();
     if (hooks && hooks->finalize)
         hooks->finalize();
     MPI_Finalize();

@@ -56,6 +56,11 @@ static void usage(void)
 "      --swap S         row interchanges along the process columns: bin-exch, long (default)\n"
 "                       or mix (HPL.dat's SWAP 0-2)\n"
 "      --swap-threshold C  mix: binary exchange up to C local columns, long above (default 64)\n"
+"Engine:\n"
+"      --engine E       where the factorisation runs: host (exa-hpl's default: the matrix in\n"
+"                       host memory, CBLAS), emulated (the device-resident algorithm on a CPU\n"
+"                       stand-in for a GPU that counts every byte copied; for tests), or cuda\n"
+"                       (exa-hpl-cuda only, its default: the trailing matrix in GPU memory)\n"
 "Check and output:\n"
 "      --threshold T    residual threshold (default 16.0). A negative threshold turns the check\n"
 "                       off as in HPL: the run is then non-compliant (never submittable) and\n"
@@ -85,7 +90,7 @@ static void usage(void)
 
 enum { OPT_NB = 256, OPT_PMAP, OPT_THRESHOLD, OPT_SEED, OPT_MEMFRAC, OPT_JSON, OPT_PAPI,
        OPT_DEPTH, OPT_NBMIN, OPT_NDIV, OPT_PFACT, OPT_RFACT, OPT_BCAST, OPT_SWAP, OPT_SWAP_THRESHOLD,
-       OPT_MATRIX, OPT_DUMP, OPT_PERTURB };
+       OPT_MATRIX, OPT_DUMP, OPT_PERTURB, OPT_ENGINE };
 
 static const char *const pmap_names[] = {"row", "col", "column"};
 
@@ -173,6 +178,7 @@ static const struct option longopts[] = {
     {"swap-threshold", required_argument, 0, OPT_SWAP_THRESHOLD},
     {"dump-solution", required_argument, 0, OPT_DUMP},
     {"perturb-solution", no_argument, 0, OPT_PERTURB},
+    {"engine", required_argument, 0, OPT_ENGINE},
     {"help", no_argument, 0, 'h'},              {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0},
 };
@@ -214,6 +220,7 @@ static int parse_other(int c, char **av, struct hpl_options *o, struct hpl_cli *
     case OPT_MATRIX: parse_matrix(optarg, o); break;
     case OPT_DUMP: o->dump_path = optarg; break;
     case OPT_PERTURB: o->perturb = 1; break;
+    case OPT_ENGINE: o->engine_name = optarg; break;
     case 'h':
         if (exa_world_rank() == 0)
             usage();

@@ -319,7 +319,7 @@ static void record_parameters(json_t *rec, const struct hpl_options *o, const st
         run->algo.nbmin, "ndiv", run->algo.ndiv, "depth", run->algo.depth, "lookahead",
         run->algo.depth ? "depth-1 (next panel factored before the rest of the trailing update)" : "none",
         "bcast", run->algo.bcast == HPL_BCAST_IBCAST ? "MPI_Ibcast" : hpl_bcast_names[run->algo.bcast],
-        "swap", hpl_swap_names[run->algo.swap], "engine", o->engine->name, "panel",
+        "swap", hpl_swap_names[run->algo.swap], "engine", o->device ? o->device->name : o->engine->name, "panel",
         "recursive (RFACT levels, PFACT leaves), max-loc allreduce pivoting", "align", run->algo.align);
     if (run->algo.swap == HPL_SWAP_MIX)
         json_object_set_new(algo, "swap_threshold", json_integer(run->algo.swap_threshold));
@@ -486,7 +486,9 @@ json_t *hpl_build_record(const struct hpl_options *o, const struct hpl_dat *dat,
     record_verification(rec, o, r);
     if (r->counters)
         exa_record_set_object(rec, "counters", json_incref(r->counters));
-    if (o->hooks && o->hooks->describe)
+    if (r->device)
+        exa_record_set_object(rec, "engine", json_incref(r->device));
+    else if (o->hooks && o->hooks->describe)
         exa_record_set_object(rec, "engine", o->hooks->describe());
     if (strcmp(variant, "cpu"))
         add_gpu_rpeak(rec, np, r->gflops);

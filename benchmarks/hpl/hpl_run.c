@@ -14,6 +14,38 @@
 #include "exa_mpi.h"
 #include "hpl.h"
 #include "hpl_driver.h"
+#include "hpl_device.h"
+
+/* The device engine and what it copied, for the record: each traffic figure is the largest over
+ * the grid's ranks (collective; the object on grid rank 0, NULL elsewhere). */
+static json_t *hpl_device_describe(const struct hpl_device *d, const struct hpl_dev_traffic *tr,
+                                   MPI_Comm comm)
+{
+    double v[8] = {tr->h2d_matrix, tr->d2h_matrix, tr->h2d_iter_max, tr->d2h_iter_max,
+                   tr->h2d_iter_sum, tr->d2h_iter_sum, tr->model_iter_bytes, tr->trailing_bytes};
+    double mx[8];
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Reduce(v, mx, 8, MPI_DOUBLE, MPI_MAX, 0, comm);
+    if (rank != 0)
+        return NULL;
+    static const char *const names[8] = {"h2d_matrix", "d2h_matrix", "h2d_iter_max",
+                                         "d2h_iter_max", "h2d_iter_sum", "d2h_iter_sum",
+                                         "model_iter_bytes", "trailing_bytes"};
+    json_t *t = json_object();
+    for (int i = 0; i < 8; i++)
+        json_object_set_new(t, names[i], json_real(mx[i]));
+    json_object_set_new(t, "iterations", json_integer(tr->iterations));
+    json_t *o = json_object();
+    json_object_set_new(o, "engine", json_string(d->name));
+    json_object_set_new(o, "data_movement",
+                        json_string("trailing matrix resident on the device; per iteration the "
+                                    "panel to the host and back, swapped rows when MPI is staged"));
+    json_object_set_new(o, "mpi", json_string(d->mpi_device_pointers ? "cuda-aware" : "staged"));
+    json_object_set_new(o, "mpi_method", json_string(d->mpi_method ? d->mpi_method : ""));
+    json_object_set_new(o, "traffic", t);
+    return o;
+}
 
 void hpl_run_one(struct hpl_options *o, const struct hpl_run *run, struct hpl_result *r)
 {
@@ -40,12 +72,15 @@ void hpl_run_one(struct hpl_options *o, const struct hpl_run *run, struct hpl_re
     r->start = time(NULL);
     exa_counters_start(ctr);
     double t0 = MPI_Wtime();
-    int info = hpl_pdgesv(&m, &g, &run->algo, o->engine, &t);
+    struct hpl_dev_traffic traffic;
+    int info = o->device ? hpl_pdgesv_dev(&m, &g, &run->algo, o->device, &t, &traffic)
+                         : hpl_pdgesv(&m, &g, &run->algo, o->engine, &t);
     double t1 = MPI_Wtime();
     exa_counters_stop(ctr);
     r->end = time(NULL);
     if (info == -2)
-        exa_fatal(EXA_EXIT_USAGE, "out of memory allocating the panel workspace");
+        exa_fatal(EXA_EXIT_USAGE, "out of %s memory allocating the matrix or the panel workspace",
+                  o->device ? "device or pinned host" : "host");
     double mine = t1 - t0;
     MPI_Allreduce(&mine, &r->time, 1, MPI_DOUBLE, MPI_MAX, g.comm);
     r->gflops = exa_hpl_gflops(run->n, r->time);
@@ -86,6 +121,8 @@ void hpl_run_one(struct hpl_options *o, const struct hpl_run *run, struct hpl_re
     exa_counters_set_model(ctr, "flops", exa_hpl_flops(run->n));
     exa_counters_energy_efficiency(ctr, r->gflops);
     json_t *counters = exa_counters_report(ctr, g.comm);
+    if (o->device)
+        r->device = hpl_device_describe(o->device, &traffic, g.comm);
     hpl_matrix_free(&m);
     hpl_grid_free(&g);
     if (grank == 0)

@@ -98,18 +98,57 @@ static void binexch_allgather(double *recv, const int *counts, const int *displs
 }
 
 /* Every process of the column gets every involved row of its columns (nc of them each). */
-static void exchange_rows(struct hpl_swap_ws *ws, int mine, int nc, const struct hpl_grid *g,
-                          const struct hpl_algo *algo)
+void hpl_swap_exchange(const double *send, double *recv, const int *counts, const int *displs,
+                       int mine, int nc, const struct hpl_grid *g, const struct hpl_algo *algo)
 {
     int binexch = algo->swap == HPL_SWAP_BINEXCH ||
                   (algo->swap == HPL_SWAP_MIX && nc <= algo->swap_threshold);
+    int in_place = send == recv + displs[g->myrow];   /* device buffers: no host memcpy */
     if (!binexch) {
-        MPI_Allgatherv(ws->send, mine * nc, MPI_DOUBLE, ws->recv, ws->counts, ws->displs, MPI_DOUBLE,
-                       g->col_comm);
+        MPI_Allgatherv(in_place ? MPI_IN_PLACE : send, mine * nc, MPI_DOUBLE, recv, counts, displs,
+                       MPI_DOUBLE, g->col_comm);
         return;
     }
-    memcpy(ws->recv + ws->displs[g->myrow], ws->send, sizeof(double) * (size_t)mine * nc);
-    binexch_allgather(ws->recv, ws->counts, ws->displs, g->myrow, g->p, g->col_comm);
+    if (!in_place)
+        memcpy(recv + displs[g->myrow], send, sizeof(double) * (size_t)mine * nc);
+    binexch_allgather(recv, counts, displs, g->myrow, g->p, g->col_comm);
+}
+
+/* The rows the panel's interchanges involve: inv[0..jb) the diagonal block's, then the distinct
+ * pivot rows below it; cont[i] = which involved row's original content ends at row inv[i] (the
+ * pivot sequence replayed on row numbers). Returns their number (at most 2 jb). */
+int hpl_swap_plan(const struct hpl_panel *pan, int *inv, int *cont)
+{
+    const int jb = pan->jb, j = pan->j;
+    int nin = jb;
+    for (int c = 0; c < jb; c++)
+        inv[c] = j + c;
+    for (int c = 0; c < jb; c++) {
+        int r = (int)pan->ipiv[c];
+        if (r < j + jb)
+            continue;
+        int found = 0;
+        for (int i = jb; i < nin && !found; i++)
+            found = inv[i] == r;
+        if (!found)
+            inv[nin++] = r;
+    }
+    /* replay the interchanges: cont[i] = which involved row's original content ends at inv[i] */
+    for (int i = 0; i < nin; i++)
+        cont[i] = i;
+    for (int c = 0; c < jb; c++) {
+        int r = (int)pan->ipiv[c], b;
+        if (r < j + jb) {
+            b = r - j;
+        } else {
+            for (b = jb; inv[b] != r; b++)
+                ;
+        }
+        int tmp = cont[c];
+        cont[c] = cont[b];
+        cont[b] = tmp;
+    }
+    return nin;
 }
 
 static double *swap_one_row(const struct hpl_panel *pan, struct hpl_matrix *m,
@@ -153,36 +192,8 @@ double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
     const size_t ld = m->ld;
     double t0 = exa_now();
     int inv[2 * jb], cont[2 * jb], owner[2 * jb], slot[2 * jb];
-    int nin = jb;
+    int nin = hpl_swap_plan(pan, inv, cont);
 
-    /* the involved rows: the diagonal block's, then the distinct pivot rows below it */
-    for (int c = 0; c < jb; c++)
-        inv[c] = j + c;
-    for (int c = 0; c < jb; c++) {
-        int r = (int)pan->ipiv[c];
-        if (r < j + jb)
-            continue;
-        int found = 0;
-        for (int i = jb; i < nin && !found; i++)
-            found = inv[i] == r;
-        if (!found)
-            inv[nin++] = r;
-    }
-    /* replay the interchanges: cont[i] = which involved row's original content ends at inv[i] */
-    for (int i = 0; i < nin; i++)
-        cont[i] = i;
-    for (int c = 0; c < jb; c++) {
-        int r = (int)pan->ipiv[c], b;
-        if (r < j + jb) {
-            b = r - j;
-        } else {
-            for (b = jb; inv[b] != r; b++)
-                ;
-        }
-        int tmp = cont[c];
-        cont[c] = cont[b];
-        cont[b] = tmp;
-    }
     /* gather layout: by owning process row, in list order inside each */
     int nslot = 0, mine = 0;
     for (int p = 0; p < P; p++) {
@@ -212,7 +223,7 @@ double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
             ws->send[(size_t)r * nc + col] = a[lr[r]];
     }
     if (nc > 0)
-        exchange_rows(ws, mine, nc, g, algo);
+        hpl_swap_exchange(ws->send, ws->recv, ws->counts, ws->displs, mine, nc, g, algo);
 
     /* U: the new top rows */
     double *u = ws->u;

@@ -3,6 +3,7 @@
 # matrix, and the residual check catching a perturbed solution.
 source "$(dirname "$0")/../lib/tap.sh"
 HPL=$BIN/exa-hpl
+ENGINE=("${ENGINE[@]}")   # solve_emulated.t: (--engine emulated)
 REF=$TOOLS/hpl-ref
 require_bin "$HPL" "$REF"
 export EXA_HPL_CALIBRATE_N=0
@@ -12,7 +13,7 @@ solve_case() {
     local p=${1%x*} q=${1#*x} n=$2 nb=$3; shift 3
     local x="$T/x.$p.$q.$n.$nb"
     expect_exit 0 "${p}x${q} N=$n NB=$nb $* passes the residual check" \
-        "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N "$n" --nb "$nb" -P "$p" -Q "$q" \
+        "${MPIRUN[@]}" -np $((p * q)) "$HPL" "${ENGINE[@]}" -N "$n" --nb "$nb" -P "$p" -Q "$q" \
         --dump-solution "$x" "$@"
     output_has "${p}x${q} N=$n NB=$nb: HPL result and PASSED lines" \
         "^W[RC][01][0-5I][LCR][0-9]+[LCR][0-9]+ +$n +$nb +$p +$q .*"
@@ -53,7 +54,7 @@ done
 for swap in bin-exch mix; do
     for grid in 2x1 3x1 4x1 5x1 3x2; do
         p=${grid%x*} q=${grid#*x}
-        expect_exit 0 "SWAP $swap on $grid passes" "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N 203 \
+        expect_exit 0 "SWAP $swap on $grid passes" "${MPIRUN[@]}" -np $((p * q)) "$HPL" "${ENGINE[@]}" -N 203 \
             --nb 16 -P "$p" -Q "$q" --swap "$swap" --swap-threshold 60 --matrix pivot \
             --dump-solution "$T/xs"
         check "SWAP $swap on $grid: x matches LAPACK" "$REF" 203 42 pivot "$T/xs" --expect-pivots
@@ -63,19 +64,19 @@ done
 # a matrix that needs a row interchange at every step, rows crossing process rows
 for grid in 2x2 4x1 1x1; do
     p=${grid%x*} q=${grid#*x}
-    expect_exit 0 "pivot matrix on $grid passes" "${MPIRUN[@]}" -np $((p * q)) "$HPL" -N 90 \
+    expect_exit 0 "pivot matrix on $grid passes" "${MPIRUN[@]}" -np $((p * q)) "$HPL" "${ENGINE[@]}" -N 90 \
         --nb 8 -P "$p" -Q "$q" --matrix pivot --dump-solution "$T/xp"
     check "pivot matrix on $grid: LAPACK exchanges rows at every step and x matches" \
         "$REF" 90 42 pivot "$T/xp" --expect-pivots
 done
 for v in left crout; do
-    expect_exit 0 "pivot matrix, PFACT and RFACT $v, passes" "${MPIRUN[@]}" -np 4 "$HPL" -N 90 \
+    expect_exit 0 "pivot matrix, PFACT and RFACT $v, passes" "${MPIRUN[@]}" -np 4 "$HPL" "${ENGINE[@]}" -N 90 \
         --nb 24 -P 4 -Q 1 --nbmin 5 --pfact $v --rfact $v --matrix pivot --dump-solution "$T/xp"
     check "pivot matrix, PFACT and RFACT $v: x matches LAPACK" "$REF" 90 42 pivot "$T/xp" --expect-pivots
 done
 
 # an exact zero pivot is reported as a singular matrix
-expect_exit 1 "singular matrix: exit 1" "${MPIRUN[@]}" -np 4 "$HPL" -N 60 --nb 8 -P 2 -Q 2 \
+expect_exit 1 "singular matrix: exit 1" "${MPIRUN[@]}" -np 4 "$HPL" "${ENGINE[@]}" -N 60 --nb 8 -P 2 -Q 2 \
     --matrix singular --json "$T/sing.json"
 output_has "singular matrix named as such, with its column" "singular: exact zero pivot in column 30"
 output_has "singular matrix: FAILED line" "\.\.\.\.\.\. FAILED"
@@ -83,7 +84,7 @@ json_true "singular matrix: record invalid, verification failed" "$T/sing.json" 
     "r['verification']['passed'] is False and r['results']['singular']['zero_pivot_column'] == 30"
 
 # the residual check catches a perturbed solution
-expect_exit 1 "perturbed solution: exit 1" "${MPIRUN[@]}" -np 2 "$HPL" -N 80 --nb 16 -P 1 -Q 2 \
+expect_exit 1 "perturbed solution: exit 1" "${MPIRUN[@]}" -np 2 "$HPL" "${ENGINE[@]}" -N 80 --nb 16 -P 1 -Q 2 \
     --perturb-solution --json "$T/pert.json"
 output_has "perturbed solution: FAILED" "^\|\|Ax-b\|\|_oo/.*\.\.\.\.\.\. FAILED"
 output_has "perturbed solution: norms printed" "^\|\|x\|\|_oo"
@@ -91,8 +92,8 @@ json_true "perturbed solution: record marked invalid" "$T/pert.json" \
     "r['verification']['passed'] is False and r['verification']['value'] > 16"
 
 # the same seed gives the same matrix, hence the same x, on any grid
-"${MPIRUN[@]}" -np 1 "$HPL" -N 70 --nb 8 --seed 7 --dump-solution "$T/s1" >/dev/null 2>&1
-"${MPIRUN[@]}" -np 4 "$HPL" -N 70 --nb 5 -P 2 -Q 2 --seed 7 --dump-solution "$T/s4" >/dev/null 2>&1
+"${MPIRUN[@]}" -np 1 "$HPL" "${ENGINE[@]}" -N 70 --nb 8 --seed 7 --dump-solution "$T/s1" >/dev/null 2>&1
+"${MPIRUN[@]}" -np 4 "$HPL" "${ENGINE[@]}" -N 70 --nb 5 -P 2 -Q 2 --seed 7 --dump-solution "$T/s4" >/dev/null 2>&1
 check "same seed, different grid and NB: same solution to 1e-12" python3 -c "
 import sys
 a=[float(v) for v in open('$T/s1')]; b=[float(v) for v in open('$T/s4')]
