@@ -9,5 +9,5 @@ endif
 
 $(OBJ)/tests/cuda/%.o: EXTRA_CFLAGS += -Ibenchmarks/hpl/cuda
 ifeq ($(CUDA),1)
-$(eval $(call test_tool,cuda_hpl_engine,tests/cuda/hpl_engine_tool.c $(HPL_CUDA_SRCS) $(EXA_CUDA_SRCS),$(CUDA_LIBS)))
+$(eval $(call test_tool,cuda_hpl_engine,tests/cuda/hpl_engine_tool.c $(HPL_CUDA_SRCS) $(EXA_CUDA_SRCS) $(filter-out %/hpl_main.c %/hpl_run.c %/hpl_output.c %/hpl_runs.c %/hpl_options.c,$(HPL_SRCS)),$(patsubst %.cu,$(OBJ)/%.cu.o,$(HPL_CUDA_CU)) $(CUDA_LIBS) -lstdc++))
 endif

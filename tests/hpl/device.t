@@ -8,7 +8,8 @@
 # guard makes a dereference of device memory fault, CUDA-aware MPI (emulated) drops the staging.
 source "$(dirname "$0")/../lib/tap.sh"
 HPL=$BIN/exa-hpl
-require_bin "$HPL"
+GUARD=$TOOLS/hpl-emu-guard
+require_bin "$HPL" "$GUARD"
 export EXA_HPL_CALIBRATE_N=0
 
 # traffic GRID N NB: run, then check the counted bytes against the model
@@ -48,4 +49,12 @@ json_true "host engine: no engine object, variant engine blas" "$T/host.json" \
     "'engine' not in r and r['parameters']['variant']['engine'] == 'blas'"
 expect_exit 2 "unknown engine: exit 2" "${MPIRUN[@]}" -np 1 "$HPL" -N 100 --engine nope
 output_has "unknown engine named" "--engine 'nope': expected host, emulated"
+# the emulated device memory: copies round-trip and are counted; a direct read faults (guard on,
+# the default) or, with the guard off, reads the NaN poison of a never-written element
+"$GUARD" >"$T/guard.out" 2>&1; rc=$?
+cp "$T/guard.out" "$T/last.out"
+ok $(( rc == 139 || rc == 128 + 11 ? 0 : 1 )) "guard: a direct read of device memory faults (exit $rc)"
+output_has "guard: copies round-trip, 32 bytes counted each way" "^roundtrip ok h2d=32 d2h=32"
+EXA_HPL_EMULATED_GUARD=0 check "guard off: the stray read returns" "$GUARD"
+output_has "guard off: it reads the NaN poison" "^direct read nan"
 done_testing

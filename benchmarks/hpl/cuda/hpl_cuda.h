@@ -1,28 +1,35 @@
-/* exa-hpl's cuBLAS update engine (engine_cublas.c): the trailing update (DGEMM) and the triangular
- * solves (DTRSM) of the distributed LU run on the rank's GPU, behind the same struct hpl_engine
- * that hpl_engine_blas fills, so the driver, the panel factorisation (on the host, CBLAS), the
- * broadcasts, the swaps and the residual check are exa-hpl's own. */
+/* exa-hpl-cuda: the `cuda` device engine (device_cuda.c, rows.cu) of exa-hpl's device interface
+ * (../hpl_device.h): cuBLAS DGEMM/DTRSM, the CUDA runtime's streams, events and copies, and a
+ * small kernel for the row gather/scatter. The device-resident LU (hpl_pdgesv_dev.c), the panel
+ * factorisation (host, CBLAS), the broadcasts and the residual check are exa-hpl's own. */
 #ifndef HPL_CUDA_H
 #define HPL_CUDA_H
 
-#include <jansson.h>
-#include "../hpl.h"
+#include <cuda_runtime_api.h>
 
-extern const struct hpl_engine hpl_engine_cublas;
+#ifdef __cplusplus
+extern "C" {
+#endif
 
-/* Collective over MPI_COMM_WORLD: selects the rank's GPU (the "no CUDA device" exit when there is
- * none, see exa_cuda.h), creates the cuBLAS handle. Call once after MPI_Init, before the engine is
- * used; the engine's operations refuse to run (exit 1) before it. */
-void hpl_cublas_init(void);
-void hpl_cublas_finalize(void);
+#ifndef __cplusplus
+#include "../hpl_device.h"
+extern struct hpl_device hpl_device_cuda;
+/* The reference bench/cuda.sh compares exa-hpl-cuda with: cublasDgemm C = A*B + C with m = n =
+ * n_mat and k = nb on device matrices, best of reps timed calls after a warm-up, in Gflop/s.
+ * Needs hpl_device_cuda.init(). */
+double hpl_cuda_dgemm_gflops(int n_mat, int nb, int reps);
+/* The GPU's name and memory (bytes) after init. */
+const char *hpl_cuda_device_name(size_t *total_mem);
+#endif
 
-/* For the record: the GPU, the engine's data movement, and what the engine did so far (calls,
- * seconds in each operation including its copies, bytes copied). A new object. */
-json_t *hpl_cublas_describe(void);
+/* rows.cu */
+void hpl_cuda_gather(cudaStream_t s, int nr, int nc, const int *idx, const double *a, int lda,
+                     double *buf);
+void hpl_cuda_scatter(cudaStream_t s, int nr, int nc, const int *from, const double *buf,
+                      const int *idx, double *a, int lda);
 
-/* The reference the bench compares exa-hpl-cuda with: cublasDgemm C = A*B + C on n x n device
- * matrices (random values), best of reps timed calls after one warm-up, in Gflop/s (2 n^3 flops
- * per call). Needs hpl_cublas_init. */
-double hpl_cublas_dgemm_gflops(int n, int reps);
+#ifdef __cplusplus
+}
+#endif
 
 #endif
