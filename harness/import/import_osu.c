@@ -98,25 +98,34 @@ static void title_test(const char *title, char *test, size_t tlen, char *version
 
 static int is_title(const char *l) { return imp_starts(l, "# OSU ") && strstr(l, "Test"); }
 
-/* One test: title at line t; returns the line after its last row in *next. */
-static int parse_test(const struct imp_doc *d, int t, int *next, json_t *out, char err[IMPORT_ERR_LEN])
+/* The column header of one test, as read: names, what each holds, and whether the headline
+ * figures (average latency, bandwidth) are among them. */
+struct osu_header {
+    int line;  /* index of the "# Size" line */
+    int nc;
+    char names[OSU_MAX_COLS][48];
+    enum col_kind kind[OSU_MAX_COLS];
+    int have_lat, have_bw;
+};
+
+/* What the rows of a sweep carry over from one to the next. */
+struct osu_sweep {
+    long long prev;  /* the last size: sizes must grow */
+    int failed_sizes, validated;
+};
+
+/* The "# ..." lines between the title at t and the column header. Returns the header's index, or
+ * -1 when another line came first; *stop is the line where the search ended either way. */
+static int osu_preamble(const struct imp_doc *d, int t, json_t *rec, json_t *params, int *stop)
 {
-    char test[64], version[32], label[160];
-    title_test(d->line[t], test, sizeof test, version, sizeof version, label, sizeof label);
-    json_t *rec = imp_record_new(d, "osu", "osu-micro-benchmarks", version[0] ? version : NULL, "cpu", t + 1, t + 1);
-    json_object_set_new(rec, "test", json_string(test));
-    json_t *params = json_object_get(rec, "parameters");
-    json_t *results = json_object_get(rec, "results");
-    json_object_set_new(params, "test", json_string(test));
-    json_object_set_new(params, "title", json_string(label));
-    int i = t + 1, header = -1;
+    int i = t + 1;
     for (; i < d->n; i++) {
         const char *l = d->line[i];
         if (imp_blank(l))
             continue;
         if (imp_starts(l, "# Size")) {
-            header = i;
-            break;
+            *stop = i;
+            return i;
         }
         if (l[0] != '#' || is_title(l))
             break;
@@ -135,32 +144,173 @@ static int parse_test(const struct imp_doc *d, int t, int *next, json_t *out, ch
             imp_note(rec, "line %d: %s", i + 1, l);
         }
     }
-    if (header < 0) {
+    *stop = i;
+    return -1;
+}
+
+/* Reads the header at h->line into h and lists its columns in results. */
+static int osu_header_read(const struct imp_doc *d, struct osu_header *h, json_t *results, char err[IMPORT_ERR_LEN])
+{
+    h->nc = header_columns(d->line[h->line], h->names);
+    h->have_lat = h->have_bw = 0;
+    if (h->nc < 2)
+        return imp_expected(err, d, h->line, "a header '# Size' followed by at least one column name");
+    for (int c = 0; c < h->nc; c++) {
+        h->kind[c] = classify(h->names[c]);
+        h->have_lat |= h->kind[c] == C_AVG_LAT;
+        h->have_bw |= h->kind[c] == C_MBPS;
+    }
+    json_t *cols = json_array();
+    for (int c = 0; c < h->nc; c++)
+        json_array_append_new(cols, json_string(h->names[c]));
+    json_object_set_new(results, "columns", cols);
+    return 0;
+}
+
+/* A number of column c at line i into row; the headline columns become metrics of rec too,
+ * named after the message size (sname). */
+static int osu_figure(const struct imp_doc *d, int i, const struct osu_header *h, int c, const char *tok,
+                      const char *sname, json_t *rec, json_t *row, char err[IMPORT_ERR_LEN])
+{
+    double v;
+    char metric[64];
+    if (imp_number(tok, &v) != 0 || v < 0) {
+        char w[96];
+        snprintf(w, sizeof w, "a number in column '%s'", h->names[c]);
+        return imp_expected(err, d, i, w);
+    }
+    switch (h->kind[c]) {
+    case C_AVG_LAT:
+        json_object_set_new(row, "latency_us", json_real(v));
+        snprintf(metric, sizeof metric, "latency_%s", sname);
+        imp_add_metric(rec, metric, v, "us", 1, NULL, 0);
+        break;
+    case C_MIN_LAT: json_object_set_new(row, "min_latency_us", json_real(v)); break;
+    case C_MAX_LAT: json_object_set_new(row, "max_latency_us", json_real(v)); break;
+    case C_P50: json_object_set_new(row, "p50_latency_us", json_real(v)); break;
+    case C_P90: json_object_set_new(row, "p90_latency_us", json_real(v)); break;
+    case C_P99: json_object_set_new(row, "p99_latency_us", json_real(v)); break;
+    case C_ITERS: json_object_set_new(row, "iterations", json_integer((json_int_t)v)); break;
+    case C_MBPS: {
+        double gbs;
+        imp_number_e(tok, -3, &gbs);
+        json_object_set_new(row, "bandwidth_MBps", json_real(v));
+        json_object_set_new(row, "bandwidth_GBps", json_real(gbs));
+        snprintf(metric, sizeof metric, "bandwidth_%s", sname);
+        imp_add_metric(rec, metric, gbs, "GB/s", 0, NULL, 0);
+        break;
+    }
+    case C_MSGRATE: {
+        double mmsg;
+        imp_number_e(tok, -6, &mmsg);
+        json_object_set_new(row, "message_rate_per_s", json_real(v));
+        snprintf(metric, sizeof metric, "message_rate_%s", sname);
+        imp_add_metric(rec, metric, mmsg, "Mmsg/s", 0, NULL, 0);
+        break;
+    }
+    default: {
+        char key[48];
+        imp_snake(h->names[c], key, sizeof key);
+        json_object_set_new(row, key, json_real(v));
+    }
+    }
+    return 0;
+}
+
+/* The cells after the size of the row at line i: a Validation word, or figures. */
+static int osu_cells(const struct imp_doc *d, int i, const struct osu_header *h, char **tok, const char *sname,
+                     json_t *rec, json_t *row, struct osu_sweep *sw, char err[IMPORT_ERR_LEN])
+{
+    for (int c = 1; c < h->nc; c++) {
+        if (h->kind[c] == C_VALID) {
+            int pass = !strcasecmp(tok[c], "Pass"), fail = !strcasecmp(tok[c], "Fail");
+            if (!pass && !fail)
+                return imp_expected(err, d, i, "'Pass' or 'Fail' in the Validation column");
+            sw->validated = 1;
+            sw->failed_sizes += fail;
+            json_object_set_new(row, "validation", json_string(pass ? "Pass" : "Fail"));
+            continue;
+        }
+        if (osu_figure(d, i, h, c, tok[c], sname, rec, row, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One row of the sweep (line i of the test titled at t), appended to sizes. */
+static int osu_row(const struct imp_doc *d, int t, int i, const struct osu_header *h, json_t *rec, json_t *sizes,
+                   struct osu_sweep *sw, char err[IMPORT_ERR_LEN])
+{
+    int nc = h->nc;
+    char buf[512];
+    char *tok[OSU_MAX_COLS + 1];
+    int n = imp_tokens(d->line[i], buf, sizeof buf, tok, OSU_MAX_COLS + 1);
+    char what[128];
+    snprintf(what, sizeof what, "a row of %d columns (%s%s...) as the header at line %d says", nc, h->names[0],
+             nc > 1 ? ", " : "", h->line + 1);
+    if (n != nc)
+        return imp_expected(err, d, i, what);
+    long long size;
+    if (imp_integer(tok[0], &size) != 0 || size < 0)
+        return imp_expected(err, d, i, "a message size (a non-negative integer) in the first column");
+    if (size <= sw->prev)
+        return imp_fail(err, d, i + 1, "message size %lld after %lld: expected increasing sizes", size, sw->prev);
+    sw->prev = size;
+    json_t *row = json_pack("{s:I}", "bytes", (json_int_t)size);
+    char sname[32];
+    imp_size_name((uint64_t)size, sname, sizeof sname);
+    if (osu_cells(d, i, h, tok, sname, rec, row, sw, err) != 0) {
+        json_decref(row);
+        return -1;
+    }
+    json_array_append_new(sizes, row);
+    json_object_set_new(json_object_get(rec, "import"), "lines", json_pack("[i,i]", t + 1, i + 1));
+    return 0;
+}
+
+/* What a complete sweep adds to its record: verification, launch shape, and notes. */
+static void osu_finish(json_t *rec, const char *test, const struct osu_header *h, const struct osu_sweep *sw)
+{
+    if (!h->have_lat && !h->have_bw)
+        imp_note(rec, "no latency or bandwidth column: the figures are in results.sizes only");
+    if (sw->validated)
+        imp_set_verification(rec, sw->failed_sizes == 0, "osu -c validation: value = sizes that failed",
+                             sw->failed_sizes, 0, "<=");
+    else
+        json_object_set_new(rec, "verification", json_pack("{s:b, s:s}", "passed", 1, "method", "none"));
+    if (!strcmp(test, "latency") || !strcmp(test, "bw") || !strcmp(test, "bibw"))
+        imp_set_launch(rec, 2, -1, -1); /* these OSU tests run on exactly two processes */
+    imp_note(rec, "OSU prints no end-of-output marker: a file cut between two rows reads as a shorter sweep "
+                  "(last size %lld bytes)",
+             sw->prev);
+}
+
+/* One test: title at line t; returns the line after its last row in *next. */
+static int parse_test(const struct imp_doc *d, int t, int *next, json_t *out, char err[IMPORT_ERR_LEN])
+{
+    char test[64], version[32], label[160];
+    title_test(d->line[t], test, sizeof test, version, sizeof version, label, sizeof label);
+    json_t *rec = imp_record_new(d, "osu", "osu-micro-benchmarks", version[0] ? version : NULL, "cpu", t + 1, t + 1);
+    json_object_set_new(rec, "test", json_string(test));
+    json_t *params = json_object_get(rec, "parameters");
+    json_t *results = json_object_get(rec, "results");
+    json_object_set_new(params, "test", json_string(test));
+    json_object_set_new(params, "title", json_string(label));
+    struct osu_header h;
+    int i;
+    h.line = osu_preamble(d, t, rec, params, &i);
+    if (h.line < 0) {
         json_decref(rec);
         return imp_expected(err, d, i, "OSU's column header '# Size  Latency (us)' (or Bandwidth, MB/s...)");
     }
-    char names[OSU_MAX_COLS][48];
-    int nc = header_columns(d->line[header], names);
-    enum col_kind kind[OSU_MAX_COLS];
-    int have_lat = 0, have_bw = 0;
-    if (nc < 2) {
+    if (osu_header_read(d, &h, results, err) != 0) {
         json_decref(rec);
-        return imp_expected(err, d, header, "a header '# Size' followed by at least one column name");
+        return -1;
     }
-    for (int c = 0; c < nc; c++) {
-        kind[c] = classify(names[c]);
-        have_lat |= kind[c] == C_AVG_LAT;
-        have_bw |= kind[c] == C_MBPS;
-    }
-    json_t *cols = json_array();
-    for (int c = 0; c < nc; c++)
-        json_array_append_new(cols, json_string(names[c]));
-    json_object_set_new(results, "columns", cols);
     json_t *sizes = json_array();
     json_object_set_new(results, "sizes", sizes);
-    long long prev = -1;
-    int failed_sizes = 0, validated = 0;
-    for (i = header + 1; i < d->n; i++) {
+    struct osu_sweep sw = {-1, 0, 0};
+    for (i = h.line + 1; i < d->n; i++) {
         const char *l = d->line[i];
         if (imp_blank(l))
             continue;
@@ -170,106 +320,17 @@ static int parse_test(const struct imp_doc *d, int t, int *next, json_t *out, ch
             imp_note(rec, "line %d: %s", i + 1, l);
             continue;
         }
-        char buf[512];
-        char *tok[OSU_MAX_COLS + 1];
-        int n = imp_tokens(l, buf, sizeof buf, tok, OSU_MAX_COLS + 1);
-        char what[128];
-        snprintf(what, sizeof what, "a row of %d columns (%s%s...) as the header at line %d says", nc, names[0],
-                 nc > 1 ? ", " : "", header + 1);
-        if (n != nc) {
+        if (osu_row(d, t, i, &h, rec, sizes, &sw, err) != 0) {
             json_decref(rec);
-            return imp_expected(err, d, i, what);
+            return -1;
         }
-        long long size;
-        if (imp_integer(tok[0], &size) != 0 || size < 0) {
-            json_decref(rec);
-            return imp_expected(err, d, i, "a message size (a non-negative integer) in the first column");
-        }
-        if (size <= prev) {
-            json_decref(rec);
-            return imp_fail(err, d, i + 1, "message size %lld after %lld: expected increasing sizes", size, prev);
-        }
-        prev = size;
-        json_t *row = json_pack("{s:I}", "bytes", (json_int_t)size);
-        char sname[32], metric[64];
-        imp_size_name((uint64_t)size, sname, sizeof sname);
-        for (int c = 1; c < nc; c++) {
-            double v;
-            if (kind[c] == C_VALID) {
-                int pass = !strcasecmp(tok[c], "Pass"), fail = !strcasecmp(tok[c], "Fail");
-                if (!pass && !fail) {
-                    json_decref(row);
-                    json_decref(rec);
-                    return imp_expected(err, d, i, "'Pass' or 'Fail' in the Validation column");
-                }
-                validated = 1;
-                failed_sizes += fail;
-                json_object_set_new(row, "validation", json_string(pass ? "Pass" : "Fail"));
-                continue;
-            }
-            if (imp_number(tok[c], &v) != 0 || v < 0) {
-                json_decref(row);
-                json_decref(rec);
-                char w[96];
-                snprintf(w, sizeof w, "a number in column '%s'", names[c]);
-                return imp_expected(err, d, i, w);
-            }
-            switch (kind[c]) {
-            case C_AVG_LAT:
-                json_object_set_new(row, "latency_us", json_real(v));
-                snprintf(metric, sizeof metric, "latency_%s", sname);
-                imp_add_metric(rec, metric, v, "us", 1, NULL, 0);
-                break;
-            case C_MIN_LAT: json_object_set_new(row, "min_latency_us", json_real(v)); break;
-            case C_MAX_LAT: json_object_set_new(row, "max_latency_us", json_real(v)); break;
-            case C_P50: json_object_set_new(row, "p50_latency_us", json_real(v)); break;
-            case C_P90: json_object_set_new(row, "p90_latency_us", json_real(v)); break;
-            case C_P99: json_object_set_new(row, "p99_latency_us", json_real(v)); break;
-            case C_ITERS: json_object_set_new(row, "iterations", json_integer((json_int_t)v)); break;
-            case C_MBPS: {
-                double gbs;
-                imp_number_e(tok[c], -3, &gbs);
-                json_object_set_new(row, "bandwidth_MBps", json_real(v));
-                json_object_set_new(row, "bandwidth_GBps", json_real(gbs));
-                snprintf(metric, sizeof metric, "bandwidth_%s", sname);
-                imp_add_metric(rec, metric, gbs, "GB/s", 0, NULL, 0);
-                break;
-            }
-            case C_MSGRATE: {
-                double mmsg;
-                imp_number_e(tok[c], -6, &mmsg);
-                json_object_set_new(row, "message_rate_per_s", json_real(v));
-                snprintf(metric, sizeof metric, "message_rate_%s", sname);
-                imp_add_metric(rec, metric, mmsg, "Mmsg/s", 0, NULL, 0);
-                break;
-            }
-            default: {
-                char key[48];
-                imp_snake(names[c], key, sizeof key);
-                json_object_set_new(row, key, json_real(v));
-            }
-            }
-        }
-        json_array_append_new(sizes, row);
-        json_object_set_new(json_object_get(rec, "import"), "lines", json_pack("[i,i]", t + 1, i + 1));
     }
     *next = i;
     if (json_array_size(sizes) == 0) {
         json_decref(rec);
         return imp_expected(err, d, i, "at least one row 'SIZE VALUE...' under the header");
     }
-    if (!have_lat && !have_bw)
-        imp_note(rec, "no latency or bandwidth column: the figures are in results.sizes only");
-    if (validated)
-        imp_set_verification(rec, failed_sizes == 0, "osu -c validation: value = sizes that failed", failed_sizes, 0,
-                             "<=");
-    else
-        json_object_set_new(rec, "verification", json_pack("{s:b, s:s}", "passed", 1, "method", "none"));
-    if (!strcmp(test, "latency") || !strcmp(test, "bw") || !strcmp(test, "bibw"))
-        imp_set_launch(rec, 2, -1, -1); /* these OSU tests run on exactly two processes */
-    imp_note(rec, "OSU prints no end-of-output marker: a file cut between two rows reads as a shorter sweep "
-                  "(last size %lld bytes)",
-             prev);
+    osu_finish(rec, test, &h, &sw);
     json_array_append_new(out, rec);
     return 0;
 }
