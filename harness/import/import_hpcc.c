@@ -45,84 +45,75 @@ static int hpcc_recognise(const char *text, size_t len)
     return 0;
 }
 
-static int hpcc_parse(const struct import_input *in, json_t *out, char err[IMPORT_ERR_LEN])
+/* The version in hpcc's banner, in its first lines. */
+static int hpcc_version(const struct imp_doc *d, char *version, size_t vlen, char err[IMPORT_ERR_LEN])
 {
-    struct imp_doc d;
-    if (imp_doc_split(in, &d, err) != 0)
-        return -1;
-    json_t *recs = json_array();
-    int rc = -1;
-    char version[32] = "";
-    for (int i = 0; i < d.n && i < 10; i++) {
-        const char *v = strstr(d.line[i], "HPC Challenge Benchmark version ");
+    version[0] = '\0';
+    for (int i = 0; i < d->n && i < 10; i++) {
+        const char *v = strstr(d->line[i], "HPC Challenge Benchmark version ");
         if (v) {
             char buf[64];
             char *tok[2];
             if (imp_tokens(v + 32, buf, sizeof buf, tok, 2) >= 1)
-                snprintf(version, sizeof version, "%s", tok[0]);
+                snprintf(version, vlen, "%s", tok[0]);
         }
     }
-    if (!version[0]) {
-        imp_expected(err, &d, 0, "hpcc's banner 'This is the DARPA/DOE HPC Challenge Benchmark version X'");
-        goto done;
-    }
-    const char *names[] = {"HPL", "StarSTREAM", "SingleSTREAM", "Summary"};
-    int b[4], e[4];
+    if (!version[0])
+        return imp_expected(err, d, 0, "hpcc's banner 'This is the DARPA/DOE HPC Challenge Benchmark version X'");
+    return 0;
+}
+
+/* The four sections read, in this order, each with its begin (b) and end (e) line. */
+static const char *const hpcc_sections_read[] = {"HPL", "StarSTREAM", "SingleSTREAM", "Summary"};
+
+static int hpcc_sections(const struct imp_doc *d, int b[4], int e[4], char err[IMPORT_ERR_LEN])
+{
     for (int k = 0; k < 4; k++) {
-        b[k] = section(&d, names[k], &e[k]);
+        b[k] = section(d, hpcc_sections_read[k], &e[k]);
         char what[96];
         if (b[k] < 0) {
-            snprintf(what, sizeof what, "'Begin of %s section.'", names[k]);
-            imp_expected(err, &d, d.n, what);
-            goto done;
+            snprintf(what, sizeof what, "'Begin of %s section.'", hpcc_sections_read[k]);
+            return imp_expected(err, d, d->n, what);
         }
         if (e[k] < 0) {
-            snprintf(what, sizeof what, "'End of %s section.'", names[k]);
-            imp_expected(err, &d, d.n, what);
-            goto done;
+            snprintf(what, sizeof what, "'End of %s section.'", hpcc_sections_read[k]);
+            return imp_expected(err, d, d->n, what);
         }
     }
-    int sb = b[3], se = e[3];
-    const char *success = summary(&d, sb, se, "Success");
-    if (!success) {
-        imp_expected(err, &d, se < d.n ? se : d.n, "the Summary section's 'Success=0|1' line");
-        goto done;
-    }
-    if (imp_hpl_section(&d, b[0] + 1, e[0], "hpcc", "hpcc", version, recs, err) != 0)
-        goto done;
-    /* the Summary's HPL figures are the last run's: check they agree */
-    const char *sn = summary(&d, sb, se, "HPL_N"), *stf = summary(&d, sb, se, "HPL_Tflops");
+    return 0;
+}
+
+/* The Summary's HPL figures are the last run's: check they agree. Gives the Summary's Tflops. */
+static int hpcc_summary_hpl(const struct imp_doc *d, int sb, int se, json_t *recs, double *tf,
+                            char err[IMPORT_ERR_LEN])
+{
+    const char *sn = summary(d, sb, se, "HPL_N"), *stf = summary(d, sb, se, "HPL_Tflops");
     json_t *last = json_array_get(recs, json_array_size(recs) - 1);
     long long n;
-    double tf;
-    if (!sn || imp_integer(sn, &n) != 0 || !stf || imp_number(stf, &tf) != 0) {
-        imp_expected(err, &d, se < d.n ? se : d.n, "the Summary's 'HPL_N=' and 'HPL_Tflops=' lines");
-        goto done;
-    }
-    if (json_integer_value(json_object_get(json_object_get(last, "parameters"), "n")) != n) {
-        imp_fail(err, &d, sb + 1, "the Summary's HPL_N=%lld is not the HPL section's last N", n);
-        goto done;
-    }
-    if (imp_hpcc_stream(&d, b[1] + 1, e[1], version, recs, err) != 0)
-        goto done;
-    /* SingleSTREAM: "Single STREAM Copy GB/s 180.81" lines and "Node(s) with error 0" */
-    json_t *single = imp_record_new(&d, "hpcc", "hpcc", version, "cpu", b[2] + 1, e[2] + 1);
-    json_array_append_new(recs, single);
-    json_object_set_new(single, "test", json_string("SingleSTREAM"));
+    if (!sn || imp_integer(sn, &n) != 0 || !stf || imp_number(stf, tf) != 0)
+        return imp_expected(err, d, se < d->n ? se : d->n, "the Summary's 'HPL_N=' and 'HPL_Tflops=' lines");
+    if (json_integer_value(json_object_get(json_object_get(last, "parameters"), "n")) != n)
+        return imp_fail(err, d, sb + 1, "the Summary's HPL_N=%lld is not the HPL section's last N", n);
+    return 0;
+}
+
+/* SingleSTREAM's "Single STREAM Copy GB/s 180.81" lines in [from, to): metrics of single and
+ * the kernels of its results. */
+static int hpcc_single_kernels(const struct imp_doc *d, int from, int to, json_t *single, char err[IMPORT_ERR_LEN])
+{
     const char *kern[] = {"Copy", "Scale", "Add", "Triad"};
     json_t *ks = json_object();
     for (int k = 0; k < 4; k++) {
         int found = 0;
-        for (int i = b[2] + 1; i < e[2] && !found; i++) {
+        for (int i = from; i < to && !found; i++) {
             char buf[160];
             char *tok[8];
             double v;
-            if (imp_tokens(d.line[i], buf, sizeof buf, tok, 8) == 5 && !strcmp(tok[0], "Single") &&
+            if (imp_tokens(d->line[i], buf, sizeof buf, tok, 8) == 5 && !strcmp(tok[0], "Single") &&
                 !strcmp(tok[1], "STREAM") && !strcmp(tok[2], kern[k]) && !strcmp(tok[3], "GB/s")) {
                 if (imp_number(tok[4], &v) != 0) {
                     json_decref(ks);
-                    imp_expected(err, &d, i, "'Single STREAM KERNEL GB/s VALUE'");
-                    goto done;
+                    return imp_expected(err, d, i, "'Single STREAM KERNEL GB/s VALUE'");
                 }
                 char lower[16], metric[32];
                 imp_snake(kern[k], lower, sizeof lower);
@@ -136,38 +127,45 @@ static int hpcc_parse(const struct import_input *in, json_t *out, char err[IMPOR
             json_decref(ks);
             char what[64];
             snprintf(what, sizeof what, "'Single STREAM %s GB/s VALUE'", kern[k]);
-            imp_expected(err, &d, e[2], what);
-            goto done;
+            return imp_expected(err, d, to, what);
         }
     }
     json_object_set_new(json_object_get(single, "results"), "kernels", ks);
+    return 0;
+}
+
+/* The SingleSTREAM section [b, e] as a record of recs: its kernels and "Node(s) with error 0". */
+static int hpcc_single(const struct imp_doc *d, int b, int e, const char *version, json_t *recs,
+                       char err[IMPORT_ERR_LEN])
+{
+    json_t *single = imp_record_new(d, "hpcc", "hpcc", version, "cpu", b + 1, e + 1);
+    json_array_append_new(recs, single);
+    json_object_set_new(single, "test", json_string("SingleSTREAM"));
+    if (hpcc_single_kernels(d, b + 1, e, single, err) != 0)
+        return -1;
     imp_set_launch(single, 1, 1, -1);
     imp_note(single, "SingleSTREAM: one process runs STREAM while the others wait");
     int errors = -1;
-    for (int i = b[2] + 1; i < e[2]; i++) {
-        const char *v = imp_after(d.line[i], "Node(s) with error");
+    for (int i = b + 1; i < e; i++) {
+        const char *v = imp_after(d->line[i], "Node(s) with error");
         long long x;
         if (v && imp_integer(v, &x) == 0)
             errors = (int)x;
     }
-    if (errors < 0) {
-        imp_expected(err, &d, e[2], "'Node(s) with error N'");
-        goto done;
-    }
+    if (errors < 0)
+        return imp_expected(err, d, e, "'Node(s) with error N'");
     imp_set_verification(single, errors == 0, "hpcc: nodes whose STREAM validation failed", errors, 0, "<=");
-    /* facts every record shares: processes, host name, hpcc's verdict */
-    const char *procs = summary(&d, sb, se, "CommWorldProcs");
-    const char *threads = summary(&d, sb, se, "STREAM_Threads");
-    long long np = -1, nt = -1;
-    if (procs)
-        imp_integer(procs, &np);
-    if (threads)
-        imp_integer(threads, &nt);
-    char host[128] = "";
-    for (int i = 0; i < b[0]; i++) {
-        const char *h = imp_after(d.line[i], "Hostname:");
+    return 0;
+}
+
+/* The host name of "Hostname: 'node1'" before line `until`, quotes dropped; "" when absent. */
+static void hpcc_host(const struct imp_doc *d, int until, char *host, size_t len)
+{
+    host[0] = '\0';
+    for (int i = 0; i < until; i++) {
+        const char *h = imp_after(d->line[i], "Hostname:");
         if (h) {
-            snprintf(host, sizeof host, "%s", h);
+            snprintf(host, len, "%s", h);
             char *q = host;
             if (*q == '\'')
                 memmove(q, q + 1, strlen(q));
@@ -177,6 +175,21 @@ static int hpcc_parse(const struct import_input *in, json_t *out, char err[IMPOR
             break;
         }
     }
+}
+
+/* Facts every record shares: processes, host name, hpcc's verdict (the Summary's Success). */
+static void hpcc_shared_facts(const struct imp_doc *d, int sb, int se, int hpl_begin, const char *success,
+                              double tf, json_t *recs)
+{
+    const char *procs = summary(d, sb, se, "CommWorldProcs");
+    const char *threads = summary(d, sb, se, "STREAM_Threads");
+    long long np = -1, nt = -1;
+    if (procs)
+        imp_integer(procs, &np);
+    if (threads)
+        imp_integer(threads, &nt);
+    char host[128];
+    hpcc_host(d, hpl_begin, host, sizeof host);
     size_t k;
     json_t *r;
     json_array_foreach(recs, k, r) {
@@ -193,6 +206,34 @@ static int hpcc_parse(const struct import_input *in, json_t *out, char err[IMPOR
         if (strcmp(success, "1"))
             imp_note(r, "hpcc's Summary says Success=%s", success);
     }
+}
+
+static int hpcc_parse(const struct import_input *in, json_t *out, char err[IMPORT_ERR_LEN])
+{
+    struct imp_doc d;
+    if (imp_doc_split(in, &d, err) != 0)
+        return -1;
+    json_t *recs = json_array();
+    int rc = -1;
+    char version[32];
+    int b[4], e[4];
+    if (hpcc_version(&d, version, sizeof version, err) != 0 || hpcc_sections(&d, b, e, err) != 0)
+        goto done;
+    int sb = b[3], se = e[3];
+    const char *success = summary(&d, sb, se, "Success");
+    if (!success) {
+        imp_expected(err, &d, se < d.n ? se : d.n, "the Summary section's 'Success=0|1' line");
+        goto done;
+    }
+    double tf;
+    if (imp_hpl_section(&d, b[0] + 1, e[0], "hpcc", "hpcc", version, recs, err) != 0 ||
+        hpcc_summary_hpl(&d, sb, se, recs, &tf, err) != 0 ||
+        imp_hpcc_stream(&d, b[1] + 1, e[1], version, recs, err) != 0 ||
+        hpcc_single(&d, b[2], e[2], version, recs, err) != 0)
+        goto done;
+    hpcc_shared_facts(&d, sb, se, b[0], success, tf, recs);
+    size_t k;
+    json_t *r;
     json_array_foreach(recs, k, r) json_array_append(out, r);
     rc = 0;
 done:
