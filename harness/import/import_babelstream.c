@@ -18,88 +18,69 @@ static int babel_recognise(const char *text, size_t len)
     return 0;
 }
 
-static int babel_parse(const struct import_input *in, json_t *out, char err[IMPORT_ERR_LEN])
+/* What the lines between the banner and the table state. */
+struct babel_facts {
+    char version[32], impl[64], device[160], precision[16];
+    long long ntimes;
+    json_t *failures; /* the "Validation failed ..." lines */
+    double unit;      /* bytes per printed MByte */
+    int header;       /* index of the table header "Function MBytes/sec ..." */
+};
+
+/* Reads the facts after the banner up to the table header. On error failures is already freed. */
+static int babel_facts_read(const struct imp_doc *d, int banner, struct babel_facts *f, char err[IMPORT_ERR_LEN])
 {
-    struct imp_doc d;
-    if (imp_doc_split(in, &d, err) != 0)
-        return -1;
-    json_t *rec = NULL;
-    int rc = -1, banner = -1, header = -1;
-    for (int i = 0; i < d.n && banner < 0; i++)
-        if (!strcmp(d.line[i], "BabelStream"))
-            banner = i;
-    if (banner < 0) {
-        imp_expected(err, &d, 0, "BabelStream's banner line 'BabelStream'");
-        goto done;
-    }
-    char version[32] = "", impl[64] = "", device[160] = "", precision[16] = "";
-    long long ntimes = -1;
-    json_t *failures = json_array();
-    double unit = 1e6; /* bytes per printed MByte */
-    for (int i = banner + 1; i < d.n && header < 0; i++) {
-        const char *l = d.line[i], *v;
+    static const char table_header[] = "the table header 'Function    MBytes/sec  Min (sec)   Max         Average'";
+    memset(f, 0, sizeof *f);
+    f->ntimes = -1;
+    f->failures = json_array();
+    f->unit = 1e6;
+    f->header = -1;
+    for (int i = banner + 1; i < d->n && f->header < 0; i++) {
+        const char *l = d->line[i], *v;
         char buf[128];
         char *tok[4];
         if ((v = imp_after(l, "Version")) != NULL)
-            snprintf(version, sizeof version, "%s", v);
+            snprintf(f->version, sizeof f->version, "%s", v);
         else if ((v = imp_after(l, "Implementation")) != NULL)
-            snprintf(impl, sizeof impl, "%s", v);
+            snprintf(f->impl, sizeof f->impl, "%s", v);
         else if ((v = imp_after(l, "Precision")) != NULL)
-            snprintf(precision, sizeof precision, "%s", v);
+            snprintf(f->precision, sizeof f->precision, "%s", v);
         else if ((v = imp_after(l, "Running kernels")) != NULL) {
-            if (imp_tokens(v, buf, sizeof buf, tok, 4) < 1 || imp_integer(tok[0], &ntimes) != 0) {
-                json_decref(failures);
-                imp_expected(err, &d, i, "'Running kernels N times'");
-                goto done;
+            if (imp_tokens(v, buf, sizeof buf, tok, 4) < 1 || imp_integer(tok[0], &f->ntimes) != 0) {
+                json_decref(f->failures);
+                return imp_expected(err, d, i, "'Running kernels N times'");
             }
         } else if ((v = imp_after(l, "Using")) != NULL && strstr(l, "device"))
-            snprintf(device, sizeof device, "%s", v);
+            snprintf(f->device, sizeof f->device, "%s", v);
         else if (imp_starts(l, "Validation failed"))
-            json_array_append_new(failures, json_string(l));
+            json_array_append_new(f->failures, json_string(l));
         else if (imp_starts(l, "Function")) {
-            header = i;
+            f->header = i;
             int n = imp_tokens(l, buf, sizeof buf, tok, 4);
             if (n < 2 || (strcmp(tok[1], "MBytes/sec") && strcmp(tok[1], "MiBytes/sec"))) {
-                json_decref(failures);
-                imp_expected(err, &d, i, "the table header 'Function    MBytes/sec  Min (sec)   Max         Average'");
-                goto done;
+                json_decref(f->failures);
+                return imp_expected(err, d, i, table_header);
             }
             if (!strcmp(tok[1], "MiBytes/sec"))
-                unit = 1048576.0;
+                f->unit = 1048576.0;
         }
     }
-    if (header < 0) {
-        json_decref(failures);
-        imp_expected(err, &d, d.n, "the table header 'Function    MBytes/sec  Min (sec)   Max         Average'");
-        goto done;
+    if (f->header < 0) {
+        json_decref(f->failures);
+        return imp_expected(err, d, d->n, table_header);
     }
-    const char *variant = strstr(impl, "CUDA") || strstr(device, "CUDA") ? "cuda"
-                          : strstr(impl, "HIP") || strstr(device, "HIP") ? "hip"
-                                                                          : "cpu";
-    rec = imp_record_new(&d, "babelstream", "babelstream", version[0] ? version : NULL, variant, banner + 1, d.n);
-    json_t *params = json_object_get(rec, "parameters");
-    json_t *results = json_object_get(rec, "results");
-    json_object_set_new(params, "model", json_string(impl));
-    if (ntimes >= 0)
-        json_object_set_new(params, "ntimes", json_integer(ntimes));
-    if (precision[0])
-        json_object_set_new(params, "precision", json_string(precision));
-    for (int i = banner + 1; i < header; i++) {
-        const char *v;
-        if ((v = imp_after(d.line[i], "Array size")) != NULL)
-            json_object_set_new(params, "array_size_text", json_string(v));
-        else if ((v = imp_after(d.line[i], "Total size")) != NULL)
-            json_object_set_new(params, "total_size_text", json_string(v));
-    }
-    if (device[0])
-        imp_set_stated(rec, "device", json_string(device));
-    json_object_set_new(results, "validation_failures", failures);
-    json_t *ks = json_object();
-    json_object_set_new(results, "kernels", ks);
-    static const char *const required[] = {"Copy", "Mul", "Add", "Triad", "Dot"};
+    return 0;
+}
+
+/* The table's rows "KERNEL RATE MIN MAX AVERAGE" into ks and metrics of rec, up to a blank line;
+ * *end is the line after the last row. */
+static int babel_table(const struct imp_doc *d, int header, double unit, json_t *rec, json_t *ks, int *end,
+                       char err[IMPORT_ERR_LEN])
+{
     int r = header + 1;
-    for (; r < d.n; r++) {
-        const char *l = d.line[r];
+    for (; r < d->n; r++) {
+        const char *l = d->line[r];
         if (imp_blank(l))
             break;
         char buf[256];
@@ -107,10 +88,8 @@ static int babel_parse(const struct import_input *in, json_t *out, char err[IMPO
         int n = imp_tokens(l, buf, sizeof buf, tok, 8);
         double v[4];
         if (n != 5 || !isalpha((unsigned char)tok[0][0]) || imp_number(tok[1], &v[0]) || imp_number(tok[2], &v[1]) ||
-            imp_number(tok[3], &v[2]) || imp_number(tok[4], &v[3])) {
-            imp_expected(err, &d, r, "a row 'KERNEL RATE MIN MAX AVERAGE'");
-            goto done;
-        }
+            imp_number(tok[3], &v[2]) || imp_number(tok[4], &v[3]))
+            return imp_expected(err, d, r, "a row 'KERNEL RATE MIN MAX AVERAGE'");
         char lower[32], metric[48];
         imp_snake(tok[0], lower, sizeof lower);
         double gbs = v[0] * unit / 1e9;
@@ -122,17 +101,69 @@ static int babel_parse(const struct import_input *in, json_t *out, char err[IMPO
         snprintf(metric, sizeof metric, "%s_bandwidth", lower);
         imp_add_metric(rec, metric, gbs, "GB/s", 0, NULL, 0);
     }
+    *end = r;
+    static const char *const required[] = {"Copy", "Mul", "Add", "Triad", "Dot"};
     for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
         char lower[16];
         imp_snake(required[k], lower, sizeof lower);
         if (!json_object_get(ks, lower)) {
             char what[64];
             snprintf(what, sizeof what, "the '%s' row", required[k]);
-            imp_expected(err, &d, r, what);
-            goto done;
+            return imp_expected(err, d, r, what);
         }
     }
-    size_t nf = json_array_size(failures);
+    return 0;
+}
+
+/* The run's facts as the record's parameters, stated device and validation failures. */
+static void babel_params(const struct imp_doc *d, int banner, const struct babel_facts *f, json_t *rec)
+{
+    json_t *params = json_object_get(rec, "parameters");
+    json_object_set_new(params, "model", json_string(f->impl));
+    if (f->ntimes >= 0)
+        json_object_set_new(params, "ntimes", json_integer(f->ntimes));
+    if (f->precision[0])
+        json_object_set_new(params, "precision", json_string(f->precision));
+    for (int i = banner + 1; i < f->header; i++) {
+        const char *v;
+        if ((v = imp_after(d->line[i], "Array size")) != NULL)
+            json_object_set_new(params, "array_size_text", json_string(v));
+        else if ((v = imp_after(d->line[i], "Total size")) != NULL)
+            json_object_set_new(params, "total_size_text", json_string(v));
+    }
+    if (f->device[0])
+        imp_set_stated(rec, "device", json_string(f->device));
+    json_object_set_new(json_object_get(rec, "results"), "validation_failures", f->failures);
+}
+
+static int babel_parse(const struct import_input *in, json_t *out, char err[IMPORT_ERR_LEN])
+{
+    struct imp_doc d;
+    if (imp_doc_split(in, &d, err) != 0)
+        return -1;
+    json_t *rec = NULL;
+    int rc = -1, banner = -1;
+    for (int i = 0; i < d.n && banner < 0; i++)
+        if (!strcmp(d.line[i], "BabelStream"))
+            banner = i;
+    if (banner < 0) {
+        imp_expected(err, &d, 0, "BabelStream's banner line 'BabelStream'");
+        goto done;
+    }
+    struct babel_facts f;
+    if (babel_facts_read(&d, banner, &f, err) != 0)
+        goto done;
+    const char *variant = strstr(f.impl, "CUDA") || strstr(f.device, "CUDA") ? "cuda"
+                          : strstr(f.impl, "HIP") || strstr(f.device, "HIP") ? "hip"
+                                                                              : "cpu";
+    rec = imp_record_new(&d, "babelstream", "babelstream", f.version[0] ? f.version : NULL, variant, banner + 1, d.n);
+    babel_params(&d, banner, &f, rec);
+    json_t *ks = json_object();
+    json_object_set_new(json_object_get(rec, "results"), "kernels", ks);
+    int r = f.header + 1;
+    if (babel_table(&d, f.header, f.unit, rec, ks, &r, err) != 0)
+        goto done;
+    size_t nf = json_array_size(f.failures);
     imp_set_verification(rec, nf == 0, "babelstream's own check of a, b, c and the dot sum: value = failures",
                          (double)nf, 0, "<=");
     json_object_set_new(json_object_get(rec, "import"), "lines", json_pack("[i,i]", banner + 1, r));
