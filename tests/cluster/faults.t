@@ -72,7 +72,7 @@ M=$D/manifest.json
 for id in $K9 $SD $LK; do echo "# $id on $(cat "$T/victim.$id" 2>/dev/null): $(status_of "$D" "$id")"; done
 entry() { echo "[x for x in r['runs'] if x['id'] == '$1'][0]"; }
 V=$(cat "$T/victim.$K9" 2>/dev/null)
-todo_json "kill9: a rank killed: crashed or failed, not timed out" "$M" "$(entry "$K9")['status'] in ('crashed', 'failed')" "srun runs without --kill-on-bad-exit: the surviving rank waits for the dead one until the run's timeout, so the run is recorded 'timeout'"
+json_true "kill9: a rank killed: crashed or failed, not timed out (srun --kill-on-bad-exit)" "$M" "$(entry "$K9")['status'] in ('crashed', 'failed')"
 json_true "kill9: the manifest names the node ($V)" "$M" "'$V' in json.dumps($(entry "$K9"))"
 V=$(cat "$T/victim.$SD" 2>/dev/null)
 json_true "slurmd: slurmd killed mid-run: crashed or failed" "$M" "$(entry "$SD")['status'] in ('crashed', 'failed')"
@@ -111,7 +111,10 @@ ok $rc "no half-written record: every record file is whole JSON"
 FAILED=$(json_py "$M" "' '.join(sorted(x['id'] for x in r['runs'] if x['status'] != 'valid'))")
 echo "# failed runs: $FAILED"
 # --resume on the nodes still up: it should run exactly the failed runs again
-REASON="--resume runs only pending runs; runs that ended failed, crashed or timed out are kept as they are (exabench-run(1), Resuming)"
+# --resume now re-runs failed, crashed and timed-out runs (tests/hardening/orphans.t proves it on
+# one node); here, after the injected faults, a re-run still fails in about one try of two on this
+# 2-core virtual cluster, for a reason not yet found: kept as TODO until it is.
+REASON="after the faults a resumed run sometimes fails again on the virtual cluster (cause not found yet)"
 timeout 300 "${ON_CLIENT[@]}" salloc -N2 --no-kill "$EXA" run --resume "$D" >"$T/resume.out" 2>&1
 todo_ok $? "--resume inside salloc -N2: the failed runs again, now valid: exit 0" "$REASON"
 todo_json "--resume re-ran exactly the failed runs (attempts 2), left the valid ones" "$M" "all(x['attempts'] == (2 if x['id'] in '$FAILED'.split() else 1) for x in r['runs'])" "$REASON"
