@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # exa-hpl's command line, bad input (exit 2 from rank 0 only, no hang), run rules and the record.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/hpl_dat.sh"
 HPL=$BIN/exa-hpl
 require_bin "$HPL"
 export EXA_HPL_CALIBRATE_N=0
@@ -98,39 +99,7 @@ json_true "idle rank in the record, only the grid's cores counted" "$T/idle.json
     "r['results']['idle_ranks']==1 and r['results']['grid_ranks']==2 and r['results']['grid_cores']==2"
 
 # several runs: one record per run with the run number before the extension; '-' to stdout
-cat > "$T/two.dat" <<'DAT'
-HPLinpack benchmark input file
-Innovative Computing Laboratory, University of Tennessee
-HPL.out      output file name (if any)
-6            device out (6=stdout,7=stderr,file)
-2            # of problems sizes (N)
-40 50        Ns
-1            # of NBs
-8            NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-1            Ps
-2            Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-2            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-1            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-1            L1 in (0=transposed,1=no-transposed) form
-1            U  in (0=transposed,1=no-transposed) form
-0            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
-DAT
+hpl_dat_text ns="40 50" nbs=8 qs=2 > "$T/two.dat"
 expect_exit 0 "two runs from HPL.dat with --json" "${R[@]}" -np 2 "$HPL" "$T/two.dat" --json "$T/multi.json"
 json_true "first run's record in multi.1.json" "$T/multi.1.json" "r['parameters']['n']==40"
 json_true "second run's record in multi.2.json" "$T/multi.2.json" "r['parameters']['n']==50"

@@ -4,6 +4,7 @@
 # importer of netlib's HPL.out reads exa-hpl's output; the T/V lines have netlib's layout (the
 # peer output of netlib HPL 2.3 in tests/data/import/observed): only the numbers differ.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/hpl_dat.sh"
 HPL=$BIN/exa-hpl
 IMP=$TOOLS/exa-import-tool
 NETLIB=$EXA_ROOT/tests/data/import/observed/netlib-hpl-2.3-8runs.out
@@ -12,39 +13,7 @@ export EXA_HPL_CALIBRATE_N=0
 
 # hpl_dat OUTFILE DEVICE: an HPL.dat of netlib's example layout, N 400 600, NB 64, 1 x 2.
 hpl_dat() {
-    cat <<DAT
-HPLinpack benchmark input file
-Innovative Computing Laboratory, University of Tennessee
-$1      output file name (if any)
-$2            device out (6=stdout,7=stderr,file)
-2            # of problems sizes (N)
-400 600      Ns
-1            # of NBs
-64           NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-1            Ps
-2            Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-1            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-2            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-1            L1 in (0=transposed,1=no-transposed) form
-1            U  in (0=transposed,1=no-transposed) form
-0            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
-DAT
+    hpl_dat_text outfile="$1" device="$2" ns="400 600" nbs=64 qs=2 rfacts=1 swap=2
 }
 
 mkdir -p "$T/d6" "$T/d7" "$T/df" "$T/none"

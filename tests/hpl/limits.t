@@ -4,44 +4,13 @@
 # 2^24); one past it is exit 2 naming the limit; at it, sizes are computed without wrapping (the
 # memory check reports the true exabytes and exits 2, nothing is allocated).
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/hpl_dat.sh"
 HPL=$BIN/exa-hpl
 require_bin "$HPL"
 export EXA_HPL_CALIBRATE_N=0
 
 dat() {  # dat FILE N NB P Q: a one-run HPL.dat
-    cat >"$T/$1" <<DAT
-HPLinpack benchmark input file
-limits
-HPL.out      output file name (if any)
-6            device out (6=stdout,7=stderr,file)
-1            # of problems sizes (N)
-$2           Ns
-1            # of NBs
-$3           NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-$4           Ps
-$5           Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-2            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-1            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-0            L1 in (0=transposed,1=no-transposed) form
-0            U  in (0=transposed,1=no-transposed) form
-1            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
-DAT
+    hpl_dat_text title=limits ns="$2" nbs="$3" ps="$4" qs="$5" l1=0 u=0 equil=1 >"$T/$1"
 }
 
 

@@ -4,6 +4,7 @@
 # left out, the median near the run's Gflop/s, one record's samples per run, and a failed run
 # still marked invalid.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/hpl_dat.sh"
 HPL=$BIN/exa-hpl
 [ -x "$HPL" ] || skip_all "exa-hpl not built"
 export EXA_HPL_CALIBRATE_N=0
@@ -61,39 +62,7 @@ expect_exit 0 "3 ranks on a 1x2 grid" "${R[@]}" -np 3 "$HPL" -N 1600 --nb 64 -P 
 checks_for "$T/idle.json" 1600 64 "idle rank"
 
 # two runs of one invocation: each record carries its own run's samples
-cat > "$T/two.dat" <<'DAT'
-HPLinpack benchmark input file
-Innovative Computing Laboratory, University of Tennessee
-HPL.out      output file name (if any)
-6            device out (6=stdout,7=stderr,file)
-2            # of problems sizes (N)
-1200 1600    Ns
-1            # of NBs
-64           NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-1            Ps
-2            Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-2            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-1            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-1            L1 in (0=transposed,1=no-transposed) form
-1            U  in (0=transposed,1=no-transposed) form
-0            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
-DAT
+hpl_dat_text ns="1200 1600" nbs=64 qs=2 > "$T/two.dat"
 expect_exit 0 "two runs from HPL.dat" "${R[@]}" -np 2 "$HPL" "$T/two.dat" --json "$T/multi.json"
 checks_for "$T/multi.1.json" 1200 64 "HPL.dat run 1"
 checks_for "$T/multi.2.json" 1600 64 "HPL.dat run 2"

@@ -4,6 +4,7 @@
 # record), and, when the Debian package hpcc is installed, a 2-rank hpcc run (netlib HPL 2.0 and
 # STREAM inside) whose hpccoutf.txt must import. The tool prints the records as a JSON array.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/hpl_dat.sh"
 IMP=$TOOLS/exa-import-tool
 [ -x "$IMP" ] || skip_all "exa-import-tool not built ($IMP)"
 [ -x "$BIN/exa-hpl" ] || skip_all "exa-hpl not built"
@@ -44,44 +45,15 @@ json_true "as an invalid, non-compliant record with the residual FAILED" "$T/fai
 # hpcc: netlib HPL and STREAM from a real binary
 if command -v hpcc >/dev/null 2>&1; then
     mkdir -p "$T/hpcc" && cd "$T/hpcc" || exit 1
-    cat >hpccinf.txt <<'INF'
-HPLinpack benchmark input file
-Innovative Computing Laboratory, University of Tennessee
-HPL.out      output file name (if any)
-8            device out (6=stdout,7=stderr,file)
-1            # of problems sizes (N)
-400          Ns
-1            # of NBs
-64           NBs
-0            PMAP process mapping (0=Row-,1=Column-major)
-1            # of process grids (P x Q)
-1            Ps
-2            Qs
-16.0         threshold
-1            # of panel fact
-2            PFACTs (0=left, 1=Crout, 2=Right)
-1            # of recursive stopping criterium
-4            NBMINs (>= 1)
-1            # of panels in recursion
-2            NDIVs
-1            # of recursive panel fact.
-1            RFACTs (0=left, 1=Crout, 2=Right)
-1            # of broadcast
-1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-1            # of lookahead depth
-1            DEPTHs (>=0)
-2            SWAP (0=bin-exch,1=long,2=mix)
-64           swapping threshold
-0            L1 in (0=transposed,1=no-transposed) form
-0            U  in (0=transposed,1=no-transposed) form
-1            Equilibration (0=no,1=yes)
-8            memory alignment in double (> 0)
+    { hpl_dat_text device=8 ns=400 nbs=64 qs=2 rfacts=1 swap=2 l1=0 u=0 equil=1
+      cat <<'INF'
 ##### This line (no. 32) is ignored (it serves as a separator). ######
 0                      		Number of additional problem sizes for PTRANS
 1200 10000 30000        	values of N
 0                       	number of additional blocking sizes for PTRANS
 40 9 8 13 13 20 16 32 64       	values of NB
 INF
+    } >hpccinf.txt
     expect_exit 0 "hpcc runs (N 400, 1 x 2 grid, 2 ranks)" "${MPIRUN[@]}" -np 2 hpcc
     check "hpccoutf.txt imports" "$IMP" hpccoutf.txt
     cp "$T/last.out" "$T/hpcc.json"
