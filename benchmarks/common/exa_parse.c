@@ -228,3 +228,22 @@ void exa_format_size(uint64_t bytes, char *buf, size_t len)
     else
         snprintf(buf, len, "%" PRIu64 "%c", v, units[u]);
 }
+
+int exa_next_line(const char **cursor, char *buf, size_t cap, int *line)
+{
+    const char *p = *cursor;
+    if (!*p)
+        return 0;
+    const char *eol = strchr(p, '\n');
+    size_t len = eol ? (size_t)(eol - p) : strlen(p);
+    *cursor = eol ? eol + 1 : p + len;
+    (*line)++;
+    if (len >= cap)
+        return -1;
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    char *hash = strchr(buf, '#');
+    if (hash)
+        *hash = '\0';
+    return 1;
+}

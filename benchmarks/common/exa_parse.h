@@ -39,4 +39,10 @@ size_t exa_range_values(const struct exa_range *range, uint64_t *values, size_t 
 /* Formats a byte count as the shortest exact binary form ("4K", "1M", "1536"). */
 void exa_format_size(uint64_t bytes, char *buf, size_t len);
 
+/* The next line of a small text file (a tolerance file, a trust file) at *cursor, without its
+ * newline and without a '#' comment, into buf (cap bytes); *cursor moves past it and *line counts
+ * it. Returns 1 for a line, 0 at the end of the text, -1 when the line does not fit buf (the
+ * cursor still moves past it, so the caller can name the line and stop). */
+int exa_next_line(const char **cursor, char *buf, size_t cap, int *line);
+
 #endif

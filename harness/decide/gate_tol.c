@@ -1,6 +1,7 @@
 /* The regression gate's tolerances: the built-in defaults, tolerance files and command-line
  * overrides (see gate.h for the format and the order in which rules win). */
 #include "gate.h"
+#include "exa_parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -83,22 +84,13 @@ static int parse_pct(const char *s, size_t len, double *frac)
 
 int gate_tol_parse(struct gate_tolerances *t, const char *text, const char *name, char *err, size_t errlen)
 {
-    int line = 0;
-    for (const char *p = text; *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        line++;
-        char buf[1024];
-        if (len >= sizeof buf) {
+    int line = 0, got;
+    char buf[1024];
+    for (const char *p = text; (got = exa_next_line(&p, buf, sizeof buf, &line)) != 0;) {
+        if (got < 0) {
             snprintf(err, errlen, "%s:%d: line longer than %zu characters", name, line, sizeof buf - 1);
             return 2;
         }
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p = eol ? eol + 1 : p + len;
-        char *hash = strchr(buf, '#');
-        if (hash)
-            *hash = '\0';
         /* Up to three fields, to name a third one as an error. */
         const char *f[3];
         size_t fl[3], nf = 0;

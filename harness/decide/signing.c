@@ -1,6 +1,7 @@
 /* Ed25519 keys, signatures and trust files through OpenSSL's EVP interface (one-shot
  * EVP_DigestSign / EVP_DigestVerify with no digest, as PureEdDSA requires). */
 #include "signing.h"
+#include "exa_parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -331,22 +332,13 @@ void sig_trust_free(struct sig_trust *t)
 
 int sig_trust_parse(struct sig_trust *t, const char *text, const char *name, char *err, size_t errlen)
 {
-    int line = 0;
-    for (const char *p = text; *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        line++;
-        char buf[1024];
-        if (len >= sizeof buf) {
+    int line = 0, got;
+    char buf[1024];
+    for (const char *p = text; (got = exa_next_line(&p, buf, sizeof buf, &line)) != 0;) {
+        if (got < 0) {
             seterr(err, errlen, "%s:%d: line longer than %zu characters", name, line, sizeof buf - 1);
             return 2;
         }
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p = eol ? eol + 1 : p + len;
-        char *hash = strchr(buf, '#');
-        if (hash)
-            *hash = '\0';
         char *f[3];
         int nf = 0;
         for (char *save = NULL, *tok = strtok_r(buf, " \t\r", &save); tok && nf < 3; tok = strtok_r(NULL, " \t\r", &save))

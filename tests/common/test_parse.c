@@ -143,6 +143,28 @@ static void test_format_size(void **state)
     assert_string_equal(buf, "8");
 }
 
+/* exa_next_line: comments dropped, lines counted, the end, and a line too long named and passed. */
+static void test_next_line(void **state)
+{
+    (void)state;
+    const char *p = "a 1 # note\n\n# only a comment\n0123456789ABCDEFGHIJ\nlast";
+    char buf[17];
+    int line = 0;
+    assert_int_equal(exa_next_line(&p, buf, sizeof buf, &line), 1);
+    assert_string_equal(buf, "a 1 ");
+    assert_int_equal(exa_next_line(&p, buf, sizeof buf, &line), 1);
+    assert_string_equal(buf, "");
+    assert_int_equal(exa_next_line(&p, buf, sizeof buf, &line), 1);
+    assert_string_equal(buf, "");
+    assert_int_equal(exa_next_line(&p, buf, sizeof buf, &line), -1);
+    assert_int_equal(line, 4);
+    assert_int_equal(exa_next_line(&p, buf, sizeof buf, &line), 1);
+    assert_string_equal(buf, "last");
+    assert_int_equal(line, 5);
+    assert_int_equal(exa_next_line(&p, buf, sizeof buf, &line), 0);
+    assert_int_equal(line, 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_range_cases),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_format_size),
+        cmocka_unit_test(test_next_line),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
