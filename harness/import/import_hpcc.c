@@ -2,6 +2,7 @@
  * reader), its StarSTREAM and SingleSTREAM sections, checked against the Summary section's
  * key=value lines. Records: one per HPL run (test "HPL"), one StarSTREAM, one SingleSTREAM.
  * The other sections (PTRANS, RandomAccess, FFT, DGEMM, latency/bandwidth) are not imported. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +150,8 @@ static int hpcc_single(const struct imp_doc *d, int b, int e, const char *versio
     for (int i = b + 1; i < e; i++) {
         const char *v = imp_after(d->line[i], "Node(s) with error");
         long long x;
-        if (v && imp_integer(v, &x) == 0)
-            errors = (int)x;
+        if (v && imp_integer(v, &x) == 0 && x >= 0)
+            errors = x > INT_MAX ? INT_MAX : (int)x;
     }
     if (errors < 0)
         return imp_expected(err, d, e, "'Node(s) with error N'");

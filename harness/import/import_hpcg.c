@@ -2,6 +2,7 @@
  * lines. One record: the final GFLOP/s rating, VALID/INVALID, the official-run time rule (a short
  * run is non-compliant in HPCG's own words), local and global dimensions, process grid, the
  * memory bandwidth summary, the time and flop summaries, the validation tests' results. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,20 @@ static int need(const struct imp_doc *d, const struct report *r, const char *key
     if (!e)
         return imp_expected(err, d, d->n, what);
     if (imp_number(e->value, v) != 0)
+        return imp_expected(err, d, e->line - 1, what);
+    return 0;
+}
+
+/* A dimension or a count: a whole number from 1 up, never a float cast to one. */
+static int need_count(const struct imp_doc *d, const struct report *r, const char *key, long long *v,
+                      char err[IMPORT_ERR_LEN])
+{
+    const struct kv *e = get(r, key);
+    char what[200];
+    snprintf(what, sizeof what, "'%s=N' (a whole number from 1)", key);
+    if (!e)
+        return imp_expected(err, d, d->n, what);
+    if (imp_integer(e->value, v) != 0 || *v < 1 || *v > INT_MAX)
         return imp_expected(err, d, e->line - 1, what);
     return 0;
 }
@@ -277,9 +292,9 @@ static int hpcg_parse(const struct import_input *in, json_t *out, char err[IMPOR
     const struct kv *verdict = hpcg_verdict(&d, &r, &valid, &rating, err);
     if (!verdict)
         goto done;
-    double dv[HPCG_NDIMS];
+    long long dv[HPCG_NDIMS];
     for (int k = 0; k < HPCG_NDIMS; k++)
-        if (need(&d, &r, hpcg_dim_keys[k], &dv[k], err) != 0)
+        if (need_count(&d, &r, hpcg_dim_keys[k], &dv[k], err) != 0)
             goto done;
     double total_time, gflops_overhead;
     if (need(&d, &r, "Benchmark Time Summary::Total", &total_time, err) != 0 ||

@@ -226,7 +226,7 @@ static int parse_run_line(const struct imp_doc *d, int i, json_t *rec, char err[
     if (n > 7) { /* vendor builds: "( 1.140e+04)" = per-GPU Gflops, or other extra columns */
         char extra[256] = "";
         size_t k = 0;
-        for (int j = 7; j < n; j++)
+        for (int j = 7; j < n && k < sizeof extra; j++)  /* snprintf counts what did not fit: stop there */
             k += (size_t)snprintf(extra + k, sizeof extra - k, "%s%s", j > 7 ? " " : "", tok[j]);
         json_object_set_new(results, "extra_columns", json_string(extra));
         char inner[64];

@@ -143,6 +143,9 @@ struct imb_row {
     const char *mbps_tok, *msgs_tok; /* as printed, for an exact change of unit */
 };
 
+/* Byte counts, repetitions and defects above this are not IMB's (2^50: a petabyte message). */
+#define IMB_MAX_COUNT 1125899906842624.0
+
 /* The cells of the row at line r into o. Counts -check's defects. */
 static int imb_cells(const struct imp_doc *d, int r, const struct imb_header *hd, char **tok, const char *what,
                      json_t *o, struct imb_row *f, long long *defects, int *checked, char err[IMPORT_ERR_LEN])
@@ -152,6 +155,9 @@ static int imb_cells(const struct imp_doc *d, int r, const struct imb_header *hd
         if (imp_number(tok[c], &v) != 0 || v < 0)
             return imp_expected(err, d, r, what);
         const char *cn = hd->cols[c];
+        int counts = !strcmp(cn, "#bytes") || !strcmp(cn, "#repetitions") || !strcmp(cn, "defects");
+        if (counts && (v > IMB_MAX_COUNT || v != floor(v))) /* a whole number that fits, never a float cast */
+            return imp_expected(err, d, r, what);
         if (!strcmp(cn, "#bytes"))
             json_object_set_new(o, "bytes", json_integer(f->bytes = (long long)v));
         else if (!strcmp(cn, "#repetitions"))

@@ -6,6 +6,7 @@
  * bandwidth : X", which ends a complete output. A #wrong above 0 makes the record invalid. */
 #include <ctype.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +184,8 @@ static int nccl_rank_line(const struct imp_doc *d, int i, json_t *devices, json_
         return imp_expected(err, d, i, "'#  Rank N Group G Pid P on HOST device D [BUS] MODEL'");
     char model[160] = "";
     size_t mk = 0;
-    for (int k = model_at; k >= 0 && k < n; k++)
+    /* snprintf reports the length it wanted, so stop once the model is full (it is cut, not overrun). */
+    for (int k = model_at; k >= 0 && k < n && mk < sizeof model; k++)
         mk += (size_t)snprintf(model + mk, sizeof model - mk, "%s%s", k > model_at ? " " : "", tok[k]);
     json_array_append_new(devices, json_pack("{s:I, s:s, s:s, s:s}", "rank", (json_int_t)rank, "host", host,
                                              "device", dev, "model", model));
@@ -262,15 +264,18 @@ static int nccl_group(const struct imp_doc *d, int r, const struct nccl_cols *t,
     if (t->c_wrong[g] >= 0) {
         const char *w = tok[t->c_wrong[g]];
         double v;
-        if (!strcmp(w, "N/A"))
+        long long wrong;
+        if (!strcmp(w, "N/A")) {
             json_object_set_new(o, t->wrong_is_count ? "wrong" : "error", json_null());
-        else if (imp_number(w, &v) != 0 || v < 0) {
-            return imp_expected(err, d, r, t->wrong_is_count ? "a #wrong count or N/A" : "an error value or N/A");
-        } else if (t->wrong_is_count) {
+        } else if (t->wrong_is_count) { /* a count: a whole number, never a float cast to one */
+            if (imp_integer(w, &wrong) != 0 || wrong < 0)
+                return imp_expected(err, d, r, "a #wrong count or N/A");
             tally->validated = 1;
-            tally->total_wrong += (long long)v;
-            json_object_set_new(o, "wrong", json_integer((json_int_t)v));
+            tally->total_wrong = wrong > LLONG_MAX - tally->total_wrong ? LLONG_MAX : tally->total_wrong + wrong;
+            json_object_set_new(o, "wrong", json_integer((json_int_t)wrong));
         } else {
+            if (imp_number(w, &v) != 0 || v < 0)
+                return imp_expected(err, d, r, "an error value or N/A");
             tally->validated = 1;
             json_object_set_new(o, "error", json_real(v));
         }

@@ -41,22 +41,36 @@ struct planner {
     struct plan *plan;
 };
 
+/* Appends to b (size len) at *at, keeping *at within the buffer: snprintf reports what it wanted. */
+__attribute__((format(printf, 4, 5)))
+static void append(char *b, size_t len, size_t *at, const char *fmt, ...)
+{
+    if (*at >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(b + *at, len - *at, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *at = *at + (size_t)w < len ? *at + (size_t)w : len - 1;
+}
+
 /* Appends " x2 threads", " on 2 nodes", " rep 1/3" and their slug forms: what every kind shares. */
 static void run_suffixes(const struct bench_entry *e, long nodes, int rep, char *slug, size_t sl,
                          char *label, size_t ll)
 {
     size_t l = strlen(slug), m = strlen(label);
     if (e->threads_per_rank > 1) {
-        l += (size_t)snprintf(slug + l, sl - l, "-%ldt", e->threads_per_rank);
-        m += (size_t)snprintf(label + m, ll - m, " x%ld threads", e->threads_per_rank);
+        append(slug, sl, &l, "-%ldt", e->threads_per_rank);
+        append(label, ll, &m, " x%ld threads", e->threads_per_rank);
     }
     if (nodes > 1 || e->scale_by_nodes) {
-        l += (size_t)snprintf(slug + l, sl - l, "-%ldn", nodes);
-        m += (size_t)snprintf(label + m, ll - m, " on %ld node%s", nodes, nodes > 1 ? "s" : "");
+        append(slug, sl, &l, "-%ldn", nodes);
+        append(label, ll, &m, " on %ld node%s", nodes, nodes > 1 ? "s" : "");
     }
     if (e->repetitions > 1) {
-        snprintf(slug + l, sl - l, "-rep%d", rep);
-        snprintf(label + m, ll - m, " rep %d/%ld", rep, e->repetitions);
+        append(slug, sl, &l, "-rep%d", rep);
+        append(label, ll, &m, " rep %d/%ld", rep, e->repetitions);
     }
 }
 
