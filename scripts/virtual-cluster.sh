@@ -19,6 +19,8 @@
 #                                  core (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us)
 #   virtual-cluster.sh link DIR NODE down|up     take NODE's link down or up
 #   virtual-cluster.sh pids DIR NODE             the pids of NODE's processes
+#   virtual-cluster.sh revive DIR NODE           after a node fault: kill what is left in NODE,
+#                                  start its slurmd again, return it to service, wait until idle
 #   virtual-cluster.sh check DIR   list what of this cluster is left (namespaces, links, daemons,
 #                                  cgroups, mounts); exit 0 when nothing
 #
@@ -29,7 +31,7 @@
 set -u
 export PATH=$PATH:/usr/sbin:/sbin
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "virtual-cluster: $*" >&2; exit 1; }
 [ $# -ge 2 ] || usage
 cmd=$1
@@ -151,6 +153,48 @@ teardown() {
     return 0
 }
 
+start_slurmd() {  # start_slurmd K: node K's slurmd in its namespaces and its cgroup (when there is one)
+    local k=$1 cg cgdir=""
+    cg=$(cg_root)
+    if [ -n "$cg" ] && mkdir -p "$cg/exa-n$k" 2>/dev/null; then cgdir=$cg/exa-n$k; fi
+    nsenter --net="/run/netns/$(ns "$k")" -- unshare --uts --mount --propagation private -- sh -c '
+        [ -n "$3" ] && echo $$ >"$3/cgroup.procs"
+        hostname "$1" &&
+        mount --bind "$2/hosts" /etc/hosts &&
+        mount --bind "$2/nodes/$1/tmp" "$2/tmpfs" &&
+        exec slurmd -f "$2/slurm.conf" -N "$1"' sh "exa-n$k" "$DIR" "$cgdir" \
+        >"$DIR/nodes/exa-n$k/start.log" 2>&1
+}
+
+# revive K: what an admin does after a node crash. Whatever is left in the node (a slurmstepd
+# and tasks that outlived their slurmd) is killed, as a reboot would; slurmd starts again and the
+# node is returned to service; waits until it is idle.
+revive() {
+    local k=$1 pid pids state
+    pid=$(cat "$DIR/nodes/exa-n$k/slurmd.pid" 2>/dev/null)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill_pidfile "$DIR/nodes/exa-n$k/slurmd.pid"
+    fi
+    for _ in $(seq 20); do
+        pids=$(ip netns pids "$(ns "$k")" 2>/dev/null)
+        [ -z "$pids" ] && break
+        kill -KILL $pids 2>/dev/null; sleep 0.1
+    done
+    rm -f "$DIR/nodes/exa-n$k/slurmd.pid"
+    export SLURM_CONF=$DIR/slurm.conf
+    start_slurmd "$k" || { show_logs; die "revive: slurmd of exa-n$k did not start"; }
+    for _ in $(seq 120); do
+        state=$(sinfo -h -n "exa-n$k" -o %t 2>/dev/null)
+        case "$state" in
+        idle) echo "virtual-cluster: exa-n$k idle again"; return 0 ;;
+        down*|drain*|fail*) scontrol update nodename="exa-n$k" state=resume >/dev/null 2>&1 ;;
+        esac
+        sleep 0.5
+    done
+    sinfo -N >&2
+    die "revive: exa-n$k not idle after 60 s (state '$state')"
+}
+
 leftovers() {  # print what of this cluster is left; exit status 0 when nothing
     local left=0 f pid cg
     for f in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^exa-$TAG-n"); do echo "namespace $f"; left=1; done
@@ -182,6 +226,10 @@ on)
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || die "exa-n$k: its slurmd is not running"
     eval "$(print_env)"
     exec nsenter --target "$pid" --net --uts --mount -- "$@" ;;
+revive)
+    [ $# -eq 1 ] || usage
+    k=$(node_index "$1")
+    revive "$k"; exit $? ;;
 pids)
     [ $# -eq 1 ] || usage
     k=$(node_index "$1")
@@ -345,15 +393,7 @@ slurmctld -c -f "$SLURM_CONF" || fail "slurmctld did not start"
 CG=$(cg_root)
 [ -n "$CG" ] && mkdir -p "$CG" 2>/dev/null
 for k in $(seq "$K"); do
-    cgdir=""
-    if [ -n "$CG" ] && mkdir -p "$CG/exa-n$k" 2>/dev/null; then cgdir=$CG/exa-n$k; fi
-    nsenter --net="/run/netns/$(ns "$k")" -- unshare --uts --mount --propagation private -- sh -c '
-        [ -n "$5" ] && echo $$ >"$5/cgroup.procs"
-        hostname "$1" &&
-        mount --bind "$2/hosts" /etc/hosts &&
-        mount --bind "$2/nodes/$1/tmp" "$2/tmpfs" &&
-        exec slurmd -f "$2/slurm.conf" -N "$1"' sh "exa-n$k" "$DIR" "$k" "" "$cgdir" \
-        >"$DIR/nodes/exa-n$k/start.log" 2>&1 || fail "slurmd of exa-n$k did not start"
+    start_slurmd "$k" || fail "slurmd of exa-n$k did not start"
 done
 
 # step: wait until every node is idle

@@ -3,8 +3,9 @@
 # while a 2-node run runs, the test kills one of its ranks with SIGKILL (kill9), kills the
 # second node's slurmd (slurmd), takes the second node's link down (link). Each such run must be
 # recorded failed or crashed, naming the node; no half-written record; the sweep goes on (the
-# last run valid); exa-comm's watchdog names the rank and host it waits on; `--resume` re-runs
-# exactly the failed runs. The node hit is read from the running step (squeue), not assumed.
+# last run valid); exa-comm's watchdog names the rank and host it waits on; after the node whose
+# slurmd died is revived (vc revive), `--resume` re-runs exactly the failed runs and they are
+# valid. The node hit is read from the running step (squeue), not assumed.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/lib.sh"
 cluster_gate
@@ -110,14 +111,22 @@ rc=$?; [ $rc -eq 0 ] || sed 's/^/# /' "$T/last.out"
 ok $rc "no half-written record: every record file is whole JSON"
 FAILED=$(json_py "$M" "' '.join(sorted(x['id'] for x in r['runs'] if x['status'] != 'valid'))")
 echo "# failed runs: $FAILED"
-# --resume on the nodes still up: it should run exactly the failed runs again
-# --resume now re-runs failed, crashed and timed-out runs (tests/hardening/orphans.t proves it on
-# one node); here, after the injected faults, a re-run still fails in about one try of two on this
-# 2-core virtual cluster, for a reason not yet found: kept as TODO until it is.
-REASON="after the faults a resumed run sometimes fails again on the virtual cluster (cause not found yet)"
-timeout 300 "${ON_CLIENT[@]}" salloc -N2 --no-kill "$EXA" run --resume "$D" >"$T/resume.out" 2>&1
-todo_ok $? "--resume inside salloc -N2: the failed runs again, now valid: exit 0" "$REASON"
-todo_json "--resume re-ran exactly the failed runs (attempts 2), left the valid ones" "$M" "all(x['attempts'] == (2 if x['id'] in '$FAILED'.split() else 1) for x in r['runs'])" "$REASON"
+# --resume after repair, as an admin would: the node whose slurmd was killed is revived (what is
+# left in it killed, slurmd started, returned to service), the cut link is up again; then
+# exactly the failed runs run again and are valid.
+V=$(cat "$T/victim.$SD" 2>/dev/null)
+check "revive $V (its slurmd was killed): idle again" vc revive "$V"
+idle=$(on_client sinfo -h -N -o %t | grep -c '^idle$')
+[ "$idle" = 4 ] || on_client sinfo -N | sed 's/^/# /'
+ok $([ "$idle" = 4 ]; echo $?) "all 4 nodes idle before --resume ($idle)"
+json_py "$M" "json.dumps({x['id']: x['attempts'] for x in r['runs']})" >"$T/attempts.before"
+timeout "${CLUSTER_RUN_LIMIT:-400}" "${ON_CLIENT[@]}" salloc -N2 --no-kill "$EXA" run --resume "$D" >"$T/resume.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { tail -n 20 "$T/resume.out" | sed 's/^/# resume: /'; for id in $FAILED; do
+    [ -e "$D/logs/$id.log" ] && tail -n 6 "$D/logs/$id.log" | sed "s/^/# $id: /"; done; }
+ok $rc "--resume inside salloc -N2: the failed runs again, now valid: exit 0"
+json_true "--resume re-ran exactly the failed runs (one attempt more each), left the valid ones" "$M" "all(x['attempts'] == json.load(open('$T/attempts.before'))[x['id']] + (1 if x['id'] in '$FAILED'.split() else 0) for x in r['runs'])"
+json_true "after --resume every run is valid" "$M" "all(x['status'] == 'valid' for x in r['runs'])"
 check "stop" vc stop
 check "nothing left" vc check
 done_testing

@@ -53,8 +53,26 @@ json_true "the broken record was kept, the rerun wrote a new one" "$M" "[x for x
 # The run in flight at the kill may have put its record in place before the harness noted it: its
 # attempt was abandoned by --resume, so that record is set aside (kept, not accepted) and the run
 # measured again (issue 14).
-aside=$(python3 -c "import json; print(sum(x.get('note', '').startswith('record of an abandoned attempt set aside') for x in json.load(open('$M'))['runs']))")
-[ "$(ls "$D/records" | wc -l)" -eq $((7 + aside)) ]; ok $? "records: 6 valid ones plus the kept broken one ($aside set aside), no duplicates"
+python3 - "$M" "$D" <<'PY' >"$T/records.out" 2>&1
+import json, os, sys
+m = json.load(open(sys.argv[1])); d = sys.argv[2]
+named = [r['record'] for r in m['runs']] + [p for r in m['runs'] for p in r.get('previous_records', [])]
+files = sorted('records/' + f for f in os.listdir(d + '/records'))
+bad = [f + ': in records/, named by no run' for f in files if f not in named]
+bad += [f + ': named, missing' for f in named if f not in files]
+bad += [f + ': named twice' for f in set(named) if named.count(f) > 1]
+aside = sum(r.get('note', '').startswith('record of an abandoned attempt set aside') for r in m['runs'])
+if len(files) != 7 + aside:
+    bad.append('%d files, expected 7 + %d set aside' % (len(files), aside))
+for b in bad:
+    print(b)
+if bad:
+    for r in m['runs']:
+        print(r['id'], r['status'], r['record'], r.get('previous_records', ''), r.get('note', ''))
+sys.exit(1 if bad else 0)
+PY
+rc=$?; [ $rc -eq 0 ] || sed 's/^/# /' "$T/records.out"
+ok $rc "records: each file the record or a kept earlier record of one run (6 valid, the broken one kept, any set aside), none twice, none missing"
 ls "$D"/records/*.tmp* "$D"/*.tmp* >/dev/null 2>&1; [ $? -ne 0 ]; ok $? "no temporary files left"
 python3 - "$M" "$D" <<'PY' >"$T/check.out" 2>&1
 import json, sys
