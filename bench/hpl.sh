@@ -8,7 +8,8 @@
 #      installed (it runs HPCC's other tests too, so it takes a while; HPL_BENCH_HPCC=0 skips it)
 # interleaved (dgemm, exa-hpl, netlib; dgemm, exa-hpl, netlib; ...) HPL_BENCH_ROUNDS times (3), so
 # that a drift of the machine touches both alike, and prints exa-hpl's Gflops and its ratios to the
-# dgemm rate (target >= 0.93) and to netlib HPL (target >= 1.03), each as mean, min and max.
+# dgemm rate (target >= 0.93) and to netlib HPL (target >= 1.03), each as median, mean, min and
+# max; the median is held against the target.
 #
 # Knobs: BUILD (build folder), HPL_BENCH_N (20000), HPL_BENCH_NB (192), HPL_BENCH_RANKS (2),
 # HPL_BENCH_ROUNDS (3), HPL_BENCH_OUT (folder for the records and logs, default a temporary one).
@@ -43,8 +44,9 @@ dgemm_rate() {
 run_exa_hpl() {  # run_exa_hpl ROUND: prints its Gflops, or nothing when it failed
     local out=$OUT/exa-hpl.$1.out
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 mpirun --bind-to core -np "$RANKS" \
-        -x OPENBLAS_NUM_THREADS -x OMP_NUM_THREADS ${OPENBLAS_CORETYPE:+-x OPENBLAS_CORETYPE} \
-        "$HPL" -N "$N" --nb "$NB" -P 1 -Q "$RANKS" --json "$OUT/exa-hpl.$1.json" >"$out" 2>&1 &&
+        -x OPENBLAS_NUM_THREADS -x OMP_NUM_THREADS \
+        ${OPENBLAS_CORETYPE:+-x OPENBLAS_CORETYPE} \
+        "$HPL" "$OUT/HPL.dat" --json "$OUT/exa-hpl.$1.json" >"$out" 2>&1 &&
         grep -q PASSED "$out" && awk '/^W[RC]/ {print $7}' "$out" | tail -n1
 }
 run_netlib() {  # run_netlib ROUND: netlib HPL inside hpcc; prints its Gflops, or nothing
@@ -56,11 +58,13 @@ run_netlib() {  # run_netlib ROUND: netlib HPL inside hpcc; prints its Gflops, o
     awk -F= '/^HPL_Tflops=/ {printf "%.2f", $2 * 1000}' "$h/hpccoutf.txt" 2>/dev/null
 }
 
+# exa-hpl reads the HPL.dat netlib HPL reads (hpccinf.txt's first 31 lines), results to stdout
+write_hpccinf "$OUT/HPL.dat" "$N" "$NB" 1 "$RANKS" 6
 have_hpcc=0
 command -v hpcc >/dev/null 2>&1 && [ "${HPL_BENCH_HPCC:-1}" = 1 ] && have_hpcc=1
 [ $have_hpcc = 1 ] || echo "(netlib HPL comparison skipped: the Debian package hpcc is not installed)"
 echo "== hpl: $ROUNDS interleaved rounds: dgemm ($RANKS threads, n=4000, best of 3), exa-hpl N=$N" \
-     "NB=$NB grid 1 x $RANKS (one BLAS thread per rank)$([ $have_hpcc = 1 ] && echo ', netlib HPL (hpcc), same N, NB, grid')"
+     "NB=$NB grid 1 x $RANKS (one BLAS thread per rank)$([ $have_hpcc = 1 ] && echo ', netlib HPL (hpcc)'), the same HPL.dat"
 exa=() dg=() net=()
 for r in $(seq 1 "$ROUNDS"); do
     d=$(dgemm_rate); g=$(run_exa_hpl "$r")
@@ -80,16 +84,18 @@ a = sys.argv[1:]
 def take(a):
     k = int(a[0]); return [float(x) for x in a[1:1 + k]], a[1 + k:]
 exa, a = take(a); dg, a = take(a); net, a = take(a)
-print(f"exa_hpl_gflops mean {st.mean(exa):.2f} min {min(exa):.2f} max {max(exa):.2f}")
+def spread(v):   # the median judges (one round hit by a noisy neighbour moves the mean)
+    return (f"median {st.median(v):.3f} mean {st.mean(v):.3f} min {min(v):.3f} max {max(v):.3f}")
+print(f"exa_hpl_gflops {spread(exa)}")
 # each round's exa-hpl against the mean of the dgemm rates measured around it
 r_dg = [g / ((dg[i] + dg[i + 1]) / 2) for i, g in enumerate(exa)]
-print(f"ratio_to_dgemm mean {st.mean(r_dg):.3f} min {min(r_dg):.3f} max {max(r_dg):.3f} "
-      f"({'meets' if st.mean(r_dg) >= 0.93 else 'BELOW'} the 0.93 target)")
+print(f"ratio_to_dgemm {spread(r_dg)} "
+      f"({'meets' if st.median(r_dg) >= 0.93 else 'BELOW'} the 0.93 target)")
 if net:
     r_n = [g / n for g, n in zip(exa, net)]
-    print(f"netlib_hpl_gflops mean {st.mean(net):.2f} min {min(net):.2f} max {max(net):.2f}")
-    print(f"ratio_to_netlib_hpl mean {st.mean(r_n):.3f} min {min(r_n):.3f} max {max(r_n):.3f} "
-          f"({'meets' if st.mean(r_n) >= 1.03 else 'BELOW'} the 1.03 target)")
+    print(f"netlib_hpl_gflops {spread(net)}")
+    print(f"ratio_to_netlib_hpl {spread(r_n)} "
+          f"({'meets' if st.median(r_n) >= 1.03 else 'BELOW'} the 1.03 target)")
 PY
 grep -E '^exa-hpl:' "$OUT/exa-hpl.$ROUNDS.out"
 echo "records: $OUT/exa-hpl.*.json"

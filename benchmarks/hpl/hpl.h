@@ -5,7 +5,8 @@
  *   hpl_generator.c  reproducible counter-based matrix generator (any element in O(1))
  *   hpl_panel.c      panel factorisation within the process column (recursive, max-loc pivoting)
  *   hpl_bcast.c      panel broadcast along the process rows (MPI_Ibcast, progressed while updating)
- *   hpl_swap.c       row interchanges across the process column and the U block row (DTRSM)
+ *   hpl_swap.c       row interchanges across the process column and the U block row (DTRSM), in
+ *                    pieces of columns whose exchange overlaps the update
  *   hpl_update.c     the pluggable update engine (GEMM/TRSM entry points) and the trailing update
  *   hpl_pdgesv.c     the LU driver loop with look-ahead of depth 0 or 1
  *   hpl_pdgesv_dev.c the same loop with the trailing matrix resident on a device (hpl_device.h;
@@ -95,7 +96,10 @@ struct hpl_algo {
     int bcast;                     /* honoured: HPL_BCAST_* */
     int swap, swap_threshold;      /* honoured: HPL_SWAP_*, and mix's column threshold */
     int l1, u, equil, align;       /* what HPL.dat asked for (L1, U and equil fold) */
+    int swap_piece;                /* local columns per piece of the row interchanges (0: the
+                                      default, EXA_HPL_SWAP_PIECE overrides it) */
 };
+#define HPL_SWAP_PIECE_DEFAULT 4096
 
 enum hpl_phase { HPL_PH_PANEL, HPL_PH_BCAST, HPL_PH_SWAP, HPL_PH_UPDATE, HPL_PH_SOLVE,
                  HPL_PH_COUNT };
@@ -166,35 +170,63 @@ void hpl_bcast_progress(struct hpl_panel *pan, const struct hpl_grid *g);
 int hpl_bcast_pending(const struct hpl_panel *pan);
 
 /* ---------------------------------------------------------------- swap (hpl_swap.c) */
+/* The row interchanges of one panel on my columns, applied in pieces of columns (prepare once
+ * per panel, then start and complete each piece in turn) so that the exchange of a piece can
+ * travel while the previous one is updated. */
 struct hpl_swap_ws {
     double *u;     /* jb x nq: the U block row for my columns (P > 1) */
-    double *send;  /* packed rows this rank contributes */
-    double *recv;  /* all involved rows of my columns */
-    int *counts, *displs;
+    double *send;  /* packed rows this rank contributes to the piece in flight */
+    double *recv;  /* all involved rows of its columns */
+    int *counts, *displs, *rows; /* per process row: doubles and displacement, involved rows */
+    int *plan;     /* the storage of the seven lists below, 2 nb each */
+    int *inv, *cont, *owner, *slot; /* hpl_swap_plan's lists; the owning process row of each
+                                       involved row and its place in that row's block */
+    int *lr;       /* P > 1: local indices of my involved rows; P = 1: the pivots */
+    int *at, *stride; /* involved row i, column col of the piece: recv[at[i] + col * stride[i]] */
+    const struct hpl_panel *pan;    /* the panel being applied */
+    int jq;        /* my first column right of it: U's column 0 */
+    int nin, mine; /* involved rows, and how many of them are mine */
+    int binexch;   /* the rows travel by binary exchange (else one MPI_Iallgatherv) */
+    int c0, c1;    /* the piece started and not completed (c0 == c1: none) */
+    MPI_Request req;
 };
 int hpl_swap_ws_alloc(struct hpl_swap_ws *ws, const struct hpl_grid *g, int nb, int nq);
 void hpl_swap_ws_free(struct hpl_swap_ws *ws);
-/* Applies the panel's row interchanges to my local columns jq..nq-1, then U := L1^-1 U. Returns
- * the U block row (jb x (nq-jq)) and its leading dimension in *ldu. */
 /* HPL.dat's SWAP codes: how the involved rows travel along the process column. */
 enum { HPL_SWAP_BINEXCH = 0, HPL_SWAP_LONG = 1, HPL_SWAP_MIX = 2 };
-/* The pieces hpl_swap_and_trsm is made of, shared with the device version (hpl_swap_dev.c):
+/* The pieces the interchanges are made of, shared with the device version (hpl_swap_dev.c):
  * the involved rows (inv) and where each one's content ends (cont), returning their number; and
  * the exchange of the packed rows along the process column by SWAP's method. */
 int hpl_swap_plan(const struct hpl_panel *pan, int *inv, int *cont);
 void hpl_swap_exchange(const double *send, double *recv, const int *counts, const int *displs,
                        int mine, int nc, const struct hpl_grid *g, const struct hpl_algo *algo);
-double *hpl_swap_and_trsm(const struct hpl_panel *pan, struct hpl_matrix *m,
-                          const struct hpl_grid *g, const struct hpl_engine *eng,
-                          const struct hpl_algo *algo, struct hpl_swap_ws *ws, int jq, int *ldu,
-                          struct hpl_times *t);
+/* Panel pan is to be applied to my local columns jq..nq-1: its plan, once. */
+void hpl_swap_prepare(struct hpl_swap_ws *ws, const struct hpl_panel *pan,
+                      const struct hpl_matrix *m, const struct hpl_grid *g,
+                      const struct hpl_algo *algo, int jq);
+/* Starts the interchanges of columns c0..c1-1 (P > 1: packs my rows and posts the exchange).
+ * Pieces are started in column order, each after the previous one is complete; collective over
+ * the process column. */
+void hpl_swap_start(struct hpl_swap_ws *ws, const struct hpl_matrix *m, const struct hpl_grid *g,
+                    int c0, int c1, struct hpl_times *t);
+/* Completes the started piece: the new rows in place and U := L1^-1 U on its columns. */
+void hpl_swap_complete(struct hpl_swap_ws *ws, struct hpl_matrix *m, const struct hpl_grid *g,
+                       const struct hpl_engine *eng, struct hpl_times *t);
+/* Moves the started piece's exchange on without waiting; whether one is in flight. */
+void hpl_swap_progress(struct hpl_swap_ws *ws);
+int hpl_swap_pending(const struct hpl_swap_ws *ws);
+/* The U block row of the prepared panel (column 0 is local column jq) and its leading dimension:
+ * its columns are valid once their piece is complete. */
+const double *hpl_swap_u(const struct hpl_swap_ws *ws, const struct hpl_matrix *m,
+                         const struct hpl_grid *g, int *ldu);
 
 /* ---------------------------------------------------------------- update (hpl_update.c) */
 /* A(L2 rows, local columns c0..c1-1) -= L2 * U(:, c0-jq .. c1-jq-1), in column chunks, giving
- * pending broadcasts a chance to move between chunks. */
+ * pending broadcasts and a pending swap exchange (any may be NULL) a chance to move between
+ * chunks. */
 void hpl_update(const struct hpl_engine *eng, const struct hpl_panel *pan, const double *u,
                 int ldu, struct hpl_matrix *m, int jq, int c0, int c1, const struct hpl_grid *g,
-                struct hpl_panel *pend1, struct hpl_panel *pend2);
+                struct hpl_panel *pend1, struct hpl_panel *pend2, struct hpl_swap_ws *swp);
 
 /* ---------------------------------------------------------------- driver (hpl_pdgesv.c) */
 /* Factors [A b] in place (b becomes L^-1 P b) and solves; x lands in m->x. Returns m->info. */

@@ -49,6 +49,7 @@ struct hpl_options {
     uint64_t seed;
     int matrix_kind;           /* test option */
     int perturb;               /* test option */
+    int swap_piece;            /* EXA_HPL_SWAP_PIECE: columns per piece of the interchanges */
     int world_size;
     int threads;               /* BLAS threads per rank */
     struct exa_cpu_peak peak;

@@ -2,6 +2,7 @@
  * values. Every option that replaces an HPL.dat line is one row of `overrides`, which both parses
  * it and applies it, so adding one is adding a row. */
 #include <getopt.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +86,8 @@ static void usage(void)
 "singular, or the check was off); 2 bad usage or input (nothing was run).\n"
 "Environment: OPENBLAS_NUM_THREADS (set 1 with one rank per core); EXA_HPL_CALIBRATE_N\n"
 "(order of the dgemm calibration, default 1000; 0 skips it and the efficiency then uses the\n"
-"nominal peak).\n");
+"nominal peak); EXA_HPL_SWAP_PIECE (local columns per piece of the row interchanges, whose\n"
+"exchange overlaps the update of the previous piece; default 4096).\n");
 }
 
 enum { OPT_NB = 256, OPT_PMAP, OPT_THRESHOLD, OPT_SEED, OPT_MEMFRAC, OPT_JSON, OPT_PAPI,
@@ -254,6 +256,9 @@ int hpl_options_parse(int argc, char **argv, struct hpl_options *o, struct hpl_c
     if (!done && optind == argc - 1)
         o->dat_path = av[optind];
     free(av);
+    const char *piece = getenv("EXA_HPL_SWAP_PIECE");
+    o->swap_piece = piece ? (int)parse_long_opt("EXA_HPL_SWAP_PIECE", piece, 1, INT_MAX)
+                          : HPL_SWAP_PIECE_DEFAULT;
     return done;
 }
 

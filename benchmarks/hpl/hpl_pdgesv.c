@@ -3,13 +3,14 @@
  * Iteration k, on every process of the grid:
  *   1. wait for panel k (W, pivots, my rows of L2) to arrive from its process column, by the
  *      broadcast HPL.dat's BCAST names (hpl_bcast.c);
- *   2. apply its row interchanges to my columns right of it and form U := L1^-1 U (hpl_swap.c);
- *   3. look-ahead (DEPTH 1): the process column owning panel k+1 first updates just those jb
- *      columns, factors panel k+1 and starts its broadcast; the other columns post their side of
- *      that broadcast;
- *   4. update the rest of my trailing columns with DGEMM, in chunks, moving the pending
- *      broadcasts along between chunks.
- * With DEPTH 0, panel k+1 is factored and broadcast only after the whole update of step 4.
+ *   2. look-ahead (DEPTH 1): the process column owning panel k+1 first applies panel k's row
+ *      interchanges to just those jb columns, forms their U := L1^-1 U and updates them, factors
+ *      panel k+1 and starts its broadcast; the other columns post their side of that broadcast;
+ *   3. the rest of my trailing columns in pieces (hpl_algo.swap_piece columns): the interchanges of a piece
+ *      (hpl_swap.c) are started before the update of the previous one, so that their exchange
+ *      along the process column travels during that DGEMM; pending broadcasts and the exchange
+ *      are moved along between the DGEMM's chunks (hpl_update.c).
+ * With DEPTH 0, panel k+1 is factored and broadcast only after the whole update of step 3.
  * Two panel buffers alternate: panel k is read while panel k+1 is being filled.
  * The clock is read at the top of the iterations that start a group of steps (hpl_samples.c),
  * without synchronisation; the groups' durations meet on grid rank 0 after the solve. */
@@ -17,6 +18,32 @@
 
 #include "exa_timer.h"
 #include "hpl.h"
+
+static int min_int(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* Step 3: my columns c..nq-1, whose first piece ws has started, swapped and updated piece by
+ * piece with the next piece's exchange in flight during each update. */
+static void update_in_pieces(struct hpl_swap_ws *ws, struct hpl_panel *cur,
+                             struct hpl_panel *pending_next, struct hpl_matrix *m,
+                             const struct hpl_grid *g, const struct hpl_engine *eng, int c,
+                             int piece, struct hpl_times *t)
+{
+    int ldu;
+    const double *u = hpl_swap_u(ws, m, g, &ldu);
+    while (c < m->nq) {
+        int end = ws->c1;
+        hpl_swap_complete(ws, m, g, eng, t);
+        if (end < m->nq)
+            hpl_swap_start(ws, m, g, end, min_int(end + piece, m->nq), t);
+        double tp = exa_now();
+        hpl_update(eng, cur, u, ldu, m, ws->jq, c, end, g, cur, pending_next, ws);
+        t->phase[HPL_PH_UPDATE] += exa_now() - tp;
+        c = end;
+    }
+}
 
 int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_algo *algo,
                const struct hpl_engine *eng, struct hpl_times *t)
@@ -35,6 +62,9 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
     };
     double tp;
     struct hpl_sampler smp;
+    /* a few DGEMM chunks (hpl_update.c) per piece, so that its exchange is moved along between
+     * them, and few pieces per panel */
+    const int piece = algo->swap_piece > 0 ? algo->swap_piece : HPL_SWAP_PIECE_DEFAULT;
 
     m->info = -1;
     hpl_sampler_begin(&smp, n, nb);
@@ -61,35 +91,37 @@ int hpl_pdgesv(struct hpl_matrix *m, const struct hpl_grid *g, const struct hpl_
             m->info = info;
 
         int jq = hpl_local_start(cur->j + cur->jb, nb, g->mycol, g->q);
-        int ldu = 1;
-        double *u = NULL;
-        if (m->nq > jq)
-            u = hpl_swap_and_trsm(cur, m, g, eng, algo, &ws, jq, &ldu, t);
-
-        int done = jq;
+        int ahead = 0; /* columns of panel k+1 I update and factor before the rest */
         if (have_next) {
             /* panel k-1's buffer is reused: its broadcast must be complete */
             tp = exa_now();
             hpl_bcast_finish(nxt, g);
             t->phase[HPL_PH_BCAST] += exa_now() - tp;
             hpl_panel_setup(nxt, m, g, k + 1, pbuf + pdoubles * ((k + 1) % 2));
-            if (algo->depth >= 1) {
-                if (nxt->root) {
-                    tp = exa_now();
-                    hpl_update(eng, cur, u, ldu, m, jq, jq, jq + nxt->jb, g, NULL, NULL);
-                    double tf = exa_now();
-                    t->phase[HPL_PH_UPDATE] += tf - tp;
-                    hpl_panel_factor(nxt, m, g, algo);
-                    t->phase[HPL_PH_PANEL] += exa_now() - tf;
-                    done = jq + nxt->jb;
-                }
-                hpl_bcast_start(nxt, g, algo->bcast);
-            }
+            if (algo->depth >= 1 && nxt->root)
+                ahead = nxt->jb;
         }
-        tp = exa_now();
-        hpl_update(eng, cur, u, ldu, m, jq, done, m->nq, g, cur,
-                   have_next && algo->depth >= 1 ? nxt : NULL);
-        t->phase[HPL_PH_UPDATE] += exa_now() - tp;
+        hpl_swap_prepare(&ws, cur, m, g, algo, jq);
+        if (ahead > 0) {
+            hpl_swap_start(&ws, m, g, jq, jq + ahead, t);
+            hpl_swap_complete(&ws, m, g, eng, t);
+        }
+        if (jq + ahead < m->nq)  /* its exchange travels while panel k+1 is factored */
+            hpl_swap_start(&ws, m, g, jq + ahead, min_int(jq + ahead + piece, m->nq), t);
+        if (ahead > 0) {
+            int ldu;
+            const double *u = hpl_swap_u(&ws, m, g, &ldu);
+            tp = exa_now();
+            hpl_update(eng, cur, u, ldu, m, jq, jq, jq + ahead, g, NULL, NULL, &ws);
+            double tf = exa_now();
+            t->phase[HPL_PH_UPDATE] += tf - tp;
+            hpl_panel_factor(nxt, m, g, algo);
+            t->phase[HPL_PH_PANEL] += exa_now() - tf;
+        }
+        if (have_next && algo->depth >= 1)
+            hpl_bcast_start(nxt, g, algo->bcast);
+        update_in_pieces(&ws, cur, have_next && algo->depth >= 1 ? nxt : NULL, m, g, eng,
+                         jq + ahead, piece, t);
 
         if (have_next && algo->depth < 1) {
             if (nxt->root) {

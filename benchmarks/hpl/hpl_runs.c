@@ -183,7 +183,7 @@ struct hpl_run *hpl_run_list(const struct hpl_options *o, const struct hpl_dat *
             .nbmin = dat->nbmins[at[0]], .ndiv = dat->ndivs[at[2]], .depth = depths[at[5]],
             .pfact = dat->pfacts[at[1]], .rfact = dat->rfacts[at[3]], .bcast = dat->bcasts[at[4]],
             .swap = dat->swap, .swap_threshold = dat->swap_threshold, .l1 = 1, .u = 1, .equil = 0,
-            .align = dat->align,
+            .align = dat->align, .swap_piece = o->swap_piece,
         };
         if (r->n <= 0)
             exa_input_error("--mem-fraction %g leaves no room for one block of NB=%d", o->mem_fraction,

@@ -30,25 +30,27 @@ const struct hpl_engine hpl_engine_blas = {
     .trsm_lunit = blas_trsm_lunit,
 };
 
-/* Columns per DGEMM call while a broadcast is pending: wide enough that the BLAS packs L2 rarely
+/* Columns per DGEMM call while a broadcast or a swap exchange is pending: wide enough that the BLAS packs L2 rarely
  * (it packs all of L2 once per call), narrow enough to poke MPI a few times per update. With
  * nothing pending, one call does it all. */
 #define UPDATE_CHUNK 2048
 
 void hpl_update(const struct hpl_engine *eng, const struct hpl_panel *pan, const double *u,
                 int ldu, struct hpl_matrix *m, int jq, int c0, int c1, const struct hpl_grid *g,
-                struct hpl_panel *pend1, struct hpl_panel *pend2)
+                struct hpl_panel *pend1, struct hpl_panel *pend2, struct hpl_swap_ws *swp)
 {
     if (pan->ml <= 0 || c1 <= c0)
         return;
     int ldl = pan->ml;
     for (int c = c0; c < c1;) {
-        int chunk = hpl_bcast_pending(pend1) || hpl_bcast_pending(pend2) ? UPDATE_CHUNK : c1 - c;
+        int pending = hpl_bcast_pending(pend1) || hpl_bcast_pending(pend2) || hpl_swap_pending(swp);
+        int chunk = pending ? UPDATE_CHUNK : c1 - c;
         int cn = c1 - c < chunk ? c1 - c : chunk;
         eng->gemm_sub(pan->ml, cn, pan->jb, pan->l, ldl, u + (size_t)(c - jq) * ldu, ldu,
                       m->a + (size_t)c * m->ld + pan->ii, (int)m->ld);
         hpl_bcast_progress(pend1, g);
         hpl_bcast_progress(pend2, g);
+        hpl_swap_progress(swp);
         c += cn;
     }
 }

@@ -29,6 +29,9 @@ expect_exit 2 "--bcast bad" "$HPL" -N 100 --bcast 3rg
 output_has "--bcast named with its choices" "--bcast '3rg': expected 1rg, 1rM, 2rg, 2rM, Lng, LnM"
 expect_exit 2 "--swap bad" "$HPL" -N 100 --swap ring
 output_has "--swap named with its choices" "--swap 'ring': expected bin-exch, long or mix"
+expect_exit 2 "EXA_HPL_SWAP_PIECE 0 refused" env EXA_HPL_SWAP_PIECE=0 "$HPL" -N 100
+output_has "EXA_HPL_SWAP_PIECE: the variable and its value named" "EXA_HPL_SWAP_PIECE '0'.*out of range"
+expect_exit 2 "EXA_HPL_SWAP_PIECE not a number refused" env EXA_HPL_SWAP_PIECE=wide "$HPL" -N 100
 expect_exit 2 "--swap-threshold negative" "$HPL" -N 100 --swap-threshold -1
 expect_exit 2 "--rfact out of HPL.dat's codes" "$HPL" -N 100 --rfact 3
 output_has "--rfact named" "--rfact '3': expected left, crout or right"

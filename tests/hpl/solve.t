@@ -61,6 +61,21 @@ for swap in bin-exch mix; do
     done
 done
 
+# the interchanges in pieces of a few columns (EXA_HPL_SWAP_PIECE), so that a panel's are applied
+# in many pieces, each exchanged while the previous one is updated: every SWAP method, both
+# DEPTHs, one and several process rows, on the pivot matrix
+for piece in 1 7; do
+    for run in "2x2 long 1" "2x2 bin-exch 0" "3x2 mix 1" "4x1 long 0" "1x3 long 1" "2x1 bin-exch 1"; do
+        set -- $run
+        p=${1%x*} q=${1#*x}
+        expect_exit 0 "pieces of $piece: $1 SWAP $2 DEPTH $3 passes" env EXA_HPL_SWAP_PIECE=$piece \
+            "${MPIRUN[@]}" -np $((p * q)) "$HPL" "${ENGINE[@]}" -N 151 --nb 6 -P "$p" -Q "$q" \
+            --swap "$2" --swap-threshold 20 --depth "$3" --matrix pivot --dump-solution "$T/xq"
+        check "pieces of $piece: $1 SWAP $2 DEPTH $3: x matches LAPACK" "$REF" 151 42 pivot "$T/xq" \
+            --expect-pivots
+    done
+done
+
 # a matrix that needs a row interchange at every step, rows crossing process rows
 for grid in 2x2 4x1 1x1; do
     p=${grid%x*} q=${grid#*x}
